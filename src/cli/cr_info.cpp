@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// cr_info FILE [--json]: describe a context file. The image format does not
+// exist yet, so for now every readable file is "not a blcr checkpoint image";
+// this is rewritten when the format lands.
+#include <cerrno>
+#include <fcntl.h>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "cli_common.h"
+#include "libcr.h"
+
+namespace po = boost::program_options;
+using namespace blcr::cli;
+
+namespace {
+
+constexpr std::string_view prog = "cr_info";
+
+int info(int argc, char **argv)
+{
+	po::options_description visible("Options");
+	visible.add_options()
+		("help,h", "print this help and exit (also -?)")
+		("version", "print the version and the kernel module's state")
+		("json", "print the description as JSON");
+	po::options_description all;
+	all.add(visible).add_options()
+		(",?", "")
+		("file", po::value<std::vector<std::string>>(), "");
+	po::positional_options_description positional;
+	positional.add("file", -1);
+	const po::parsed_options parsed =
+		po::command_line_parser(argc, argv).options(all).positional(positional).run();
+
+	std::vector<std::string> files;
+	for (const po::option &opt : parsed.options) {
+		const std::string &key = opt.string_key;
+		if (key == "help" || key == "-?") {
+			std::cout << "Usage: " << prog << " [options] FILE\n"
+				  << "Describe a blcr context file.\n" << visible;
+			return 0;
+		}
+		if (key == "version")
+			return print_version(prog);
+		if (key == "file")
+			files.push_back(opt.value.front());
+	}
+	if (files.size() != 1)
+		return usage_error(prog, "exactly one FILE is required");
+
+	const std::string &file = files.front();
+	const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		const int err = errno;
+		std::cerr << prog << ": " << file << ": " << cr_strerror(err) << '\n';
+		return exit_status(err);
+	}
+	::close(fd);
+	std::cerr << prog << ": " << file << ": not a blcr checkpoint image\n";
+	return exit_status(EINVAL);
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+	return run_tool(prog, [&] { return info(argc, argv); });
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Spot checks of BLCR's ABI facts (blcr-compat.md §2.1).
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstddef>
+
+#include "libcr.h"
+
+extern "C" int c_header_strerror_matches(void);
+
+TEST_CASE("error codes have BLCR's values", "[abi]")
+{
+	STATIC_REQUIRE(CR_MIN_ERRCODE == 2353);
+	STATIC_REQUIRE(CR_ETEMPFAIL == 2354);
+	STATIC_REQUIRE(CR_EPERMFAIL == 2355);
+	STATIC_REQUIRE(CR_ENOSUPPORT == 2356);
+	STATIC_REQUIRE(CR_EVERSION == 2357);
+	STATIC_REQUIRE(CR_EOMITTED == 2358);
+	STATIC_REQUIRE(CR_EBADARCH == 2359);
+	STATIC_REQUIRE(CR_EPTRACED == 2360);
+	STATIC_REQUIRE(CR_EPTRACER == 2361);
+	STATIC_REQUIRE(CR_ERSTRTABRT == 2362);
+	STATIC_REQUIRE(CR_ERESTARTED == 2363);
+	STATIC_REQUIRE(CR_ENOTCB == 2364);
+	STATIC_REQUIRE(CR_ENOINIT == 2365);
+	// What the tools' exit status becomes (errno & 0xff).
+	STATIC_REQUIRE((CR_ETEMPFAIL & 0xff) == 50);
+	STATIC_REQUIRE((CR_EPTRACER & 0xff) == 57);
+}
+
+TEST_CASE("scopes, contexts and flags have BLCR's values", "[abi]")
+{
+	STATIC_REQUIRE(CR_SCOPE_PROC == 0);
+	STATIC_REQUIRE(CR_SCOPE_PGRP == 1);
+	STATIC_REQUIRE(CR_SCOPE_SESS == 2);
+	STATIC_REQUIRE(CR_SCOPE_TREE == 3);
+	STATIC_REQUIRE(CR_THREAD_CONTEXT == 0x4000000);
+	STATIC_REQUIRE(CR_SIGNAL_CONTEXT == 0x2000000);
+	STATIC_REQUIRE(CR_MAX_CALLBACKS == 0x1FFFFFF);
+	STATIC_REQUIRE(CR_ID_CALLBACK == -1);
+	STATIC_REQUIRE(CR_CHECKPOINT_OMIT == 4);
+	STATIC_REQUIRE(_CR_CHECKPOINT_STUB == 0x4000);
+	STATIC_REQUIRE(CR_CHECKPOINT_TEMP_FAILURE_CODE(3) == (1 | (3 << 16)));
+	STATIC_REQUIRE(CR_CHKPT_ASYNC_ERR == 0x10);
+	STATIC_REQUIRE(CR_CHKPT_DUMP_ALL == 0xE00);
+	STATIC_REQUIRE(CR_RSTRT_RESTORE_SID == 0x8);
+	STATIC_REQUIRE(CR_MAX_RSTRT_RELOC == 16);
+	STATIC_REQUIRE(CR_DEST_CWD == -4096);
+	STATIC_REQUIRE(CR_HOOK_RSTRT_NO_CALLBACKS == 5);
+	STATIC_REQUIRE(CR_NUM_HOOKS == 6);
+	STATIC_REQUIRE(CR_HOLD_READ == -1);
+	STATIC_REQUIRE(CR_HOLD_DFLT == 4);
+	STATIC_REQUIRE(CR_POLL_CHKPT_ERR_LOG == -3);
+	STATIC_REQUIRE(CR_STATE_ACTIVE == 2);
+	STATIC_REQUIRE(CR_CHECKPOINT_ARGS_VERSION == 1);
+	STATIC_REQUIRE(LIBCR_MAJOR == 0);
+}
+
+TEST_CASE("struct layouts match BLCR on LP64", "[abi]")
+{
+	if constexpr (sizeof(void *) == 8) {
+		STATIC_REQUIRE(sizeof(cr_checkpoint_info) == 32);
+		STATIC_REQUIRE(offsetof(cr_checkpoint_info, scope) == 24);
+		STATIC_REQUIRE(sizeof(cr_checkpoint_args_t) == 28);
+		STATIC_REQUIRE(offsetof(cr_restart_args_t, cr_relocate) == 16);
+		STATIC_REQUIRE(CR_RSTRT_RELOCATE_SIZE(1) == 24);
+	}
+}
+
+TEST_CASE("CR_SIGNUM is SIGRTMAX and exported as cri_signum", "[abi]")
+{
+	CHECK(CR_SIGNUM == SIGRTMAX);
+	CHECK(cri_signum == CR_SIGNUM);
+}
+
+TEST_CASE("libcr.h works from C", "[abi]")
+{
+	CHECK(c_header_strerror_matches() == 1);
+}

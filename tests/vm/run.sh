@@ -1,0 +1,108 @@
+#!/bin/bash
+# Boots one Debian kernel line under qemu (TCG) with blcr's modules, programs
+# and scenarios, and prints one line per test:
+#
+#   run.sh --line 6.1|6.12 --userbuild DIR --out DIR [--cpu MODEL] [--smp N] [--demo]
+#
+# --userbuild is the CMake build tree of user space; --out receives the
+# module build, the initramfs, the serial logs and "summary" ("PASSED FAILED").
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+line= userbuild= out= cpu=qemu64 smp=1 demo=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--line) line=$2; shift ;;
+	--userbuild) userbuild=$(cd "$2" && pwd); shift ;;
+	--out) out=$2; shift ;;
+	--cpu) cpu=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--demo) demo=1 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$line" ] && [ -n "$userbuild" ] && [ -n "$out" ] || { echo "run.sh: --line, --userbuild and --out are required" >&2; exit 2; }
+
+read -r release kdir vmlinuz < <("$top/tests/vm/kernels.sh" "$line")
+mkdir -p "$out" && out=$(cd "$out" && pwd)
+tag="[$release${cpu:+ $cpu}]"
+passed=0 failed=0
+echo "0 1" >"$out/summary"
+
+# Modules: built in a copy of the sources so that kernels do not share objects.
+kbuild=$out/kmod
+rm -rf "$kbuild" && mkdir -p "$kbuild/src"
+cp -r "$top/include" "$kbuild/" && cp -r "$top/src/kmod" "$top/src/arch" "$kbuild/src/"
+if ! make -C "$kbuild/src/kmod" KDIR="$kdir" BLCR_WERROR=y >"$out/kmod-build.log" 2>&1; then
+	echo "$tag FAIL module-build: see $out/kmod-build.log"
+	tail -n 20 "$out/kmod-build.log" | sed 's/^/    /'
+	exit 1
+fi
+echo "$tag PASS module-build"
+passed=$((passed + 1))
+
+# Initramfs: busybox, user space installed under /usr, the guest programs
+# and scenarios under /blcr, every shared library they load, the modules.
+root=$out/initramfs
+rm -rf "$root" && mkdir -p "$root"/{bin,etc,lib/blcr,blcr/bin,blcr/scenarios}
+DESTDIR=$root cmake --install "$userbuild" --prefix /usr >/dev/null
+cp "$userbuild"/guest/bin/* "$root/blcr/bin/"
+cp "$top"/tests/scenarios/*.sh "$top"/tests/scenarios/*.c "$root/blcr/scenarios/" 2>/dev/null || true
+cp "$userbuild"/guest/scenarios/* "$root/blcr/scenarios/" 2>/dev/null || true
+cp "$kbuild"/src/kmod/*.ko "$root/lib/blcr/"
+cp /bin/busybox "$root/bin/busybox"
+cp "$top/tests/vm/guest-init.sh" "$root/init"
+cp "$top/tests/vm/guest-lib.sh" "$root/blcr/lib.sh"
+[ -z "$demo" ] || cp "$top/tests/demo.sh" "$root/blcr/demo.sh"
+printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nuser:x:1000:\n' >"$root/etc/group"
+# (ldd fails on scripts and static programs: that is expected)
+{ find "$root" -type f \( -perm -u+x -o -name '*.so*' \) -exec ldd {} + 2>/dev/null || true; } |
+	grep -oE '/[^ ]+\.so[^ ]*' | sort -u | while read -r lib; do
+		case $lib in "$root"/*) continue ;; esac
+		mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+	done
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
+
+# Boot. Scenario results come on the second serial port (stdio here); the
+# console, kernel messages included, goes to console.log.
+console=$out/console.log
+rm -f "$out/qemu.pid"
+exec {guest}< <(exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m 1G \
+	-nodefaults -display none -no-reboot -pidfile "$out/qemu.pid" \
+	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 quiet" \
+	-serial "file:$console" -serial stdio </dev/null 2>"$out/qemu.err")
+
+current=boot idle=120 done=
+while IFS= read -r -t "$idle" -u "$guest" msg; do
+	msg=${msg%$'\r'}
+	case $msg in
+	"@@KERNEL "*) echo "$tag booted: ${msg#@@KERNEL }" ;;
+	"@@BEGIN "*) set -- ${msg#@@BEGIN }; current=$1; idle=$(($2 + 60)) ;;
+	"@@RESULT "*)
+		set -- ${msg#@@RESULT }
+		verdict=$1 name=$2 took=$3; shift 3
+		echo "$tag $verdict $name ($took)${*:+ $*}"
+		if [ "$verdict" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+		current=between-tests idle=120 ;;
+	"@@LOG "*) echo "    ${msg#@@LOG }" ;;
+	"@@DONE") done=1; break ;;
+	*) echo "$msg" ;;
+	esac
+done
+if [ -z "$done" ]; then
+	echo "$tag FAIL $current: guest hung or died here (see $console)"
+	failed=$((failed + 1))
+fi
+[ -f "$out/qemu.pid" ] && kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
+exec {guest}<&-
+wait 2>/dev/null || true
+
+if grep -qE 'WARNING:|BUG:|Oops|general protection|Call Trace|Kernel panic' "$console"; then
+	echo "$tag FAIL console: the guest console shows a kernel splat (see $console)"
+	failed=$((failed + 1))
+fi
+echo "$passed $failed" >"$out/summary"
+[ "$failed" -eq 0 ]
