@@ -15,7 +15,8 @@ KDIR    ?= /lib/modules/$(KVER)/build
 JOBS    ?= $(shell nproc)
 
 # Files the module build needs; also what DKMS gets.
-KMOD_SOURCES := dkms.conf $(wildcard src/kmod/*.[ch] src/kmod/Kbuild src/kmod/Makefile src/arch/*/*.h) \
+KMOD_SOURCES := dkms.conf $(filter-out %.mod.c,$(wildcard src/kmod/*.[ch])) src/kmod/Kbuild src/kmod/Makefile \
+	$(wildcard src/arch/*/*.h) \
 	include/blcr_ioctl.h include/blcr_errcodes.h include/blcr_version.h
 
 all: user
