@@ -6,7 +6,7 @@
 set -euo pipefail
 
 line=${1:?usage: kernels.sh 6.1|6.12}
-cache=${BLCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/blcr}/kernels
+cache=${BLCR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/blcr}/kernels
 flavour=amd64
 
 case $line in
