@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cr_info FILE [--json]: describe a context file. The image format does not
-// exist yet, so for now every readable file is "not a blcr checkpoint image";
-// this is rewritten when the format lands.
+// cr_info FILE [--json]: check a context file (docs/image-format.md) and
+// describe it, or say in one line what is wrong with it.
 #include <cerrno>
 #include <fcntl.h>
 #include <iostream>
@@ -13,6 +12,8 @@
 #include <boost/program_options.hpp>
 
 #include "cli_common.h"
+#include "image_reader.h"
+#include "image_summary.h"
 #include "libcr.h"
 
 namespace po = boost::program_options;
@@ -39,6 +40,7 @@ int info(int argc, char **argv)
 		po::command_line_parser(argc, argv).options(all).positional(positional).run();
 
 	std::vector<std::string> files;
+	bool json = false;
 	for (const po::option &opt : parsed.options) {
 		const std::string &key = opt.string_key;
 		if (key == "help" || key == "-?") {
@@ -48,6 +50,8 @@ int info(int argc, char **argv)
 		}
 		if (key == "version")
 			return print_version(prog);
+		if (key == "json")
+			json = true;
 		if (key == "file")
 			files.push_back(opt.value.front());
 	}
@@ -61,9 +65,19 @@ int info(int argc, char **argv)
 		std::cerr << prog << ": " << file << ": " << cr_strerror(err) << '\n';
 		return exit_status(err);
 	}
+	blcr::image::Summary summary;
+	std::string message;
+	const int err = blcr::image::validate(fd, summary, message);
 	::close(fd);
-	std::cerr << prog << ": " << file << ": not a blcr checkpoint image\n";
-	return exit_status(EINVAL);
+	if (err != 0) {
+		std::cerr << prog << ": " << file << ": " << message << '\n';
+		return exit_status(err);
+	}
+	if (json)
+		print_summary_json(std::cout, summary);
+	else
+		print_summary(std::cout, summary);
+	return 0;
 }
 
 }  // namespace

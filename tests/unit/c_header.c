@@ -15,3 +15,8 @@ int c_header_strerror_matches(void)
 	const char *msg = cr_strerror(CR_ENOINIT);
 	return msg != 0 && msg[0] != '\0' && cri_signum == CR_SIGNUM;
 }
+
+/* blcr_image.h is shared with the kernel: plain C, fixed layout. */
+#include "blcr_image.h"
+_Static_assert(sizeof(struct blcr_image_header) == BLCR_IMAGE_HEADER_SIZE, "image header size");
+_Static_assert(sizeof(struct blcr_record_header) == BLCR_RECORD_HEADER_SIZE, "record header size");

@@ -104,7 +104,7 @@ check 126 "Permission denied" "$cr_run" "$tmp/not-executable"
 # cr_info
 cr_info=$bin/cr_info
 echo data >"$tmp/image"
-check 22 "^cr_info: $tmp/image: not a blcr checkpoint image\$" "$cr_info" "$tmp/image"
+check 22 "^cr_info: $tmp/image: not a blcr checkpoint image \\(bad magic\\)\$" "$cr_info" "$tmp/image"
 check 22 "not a blcr checkpoint image" "$cr_info" --json "$tmp/image"
 check 2 "^cr_info: $tmp/missing: No such file or directory\$" "$cr_info" "$tmp/missing"
 check 255 "exactly one FILE" "$cr_info"
