@@ -5,6 +5,8 @@
 #   make check            unit tests + VM suite on Debian's 6.1 and 6.12 kernels
 #   make demo             boots a VM and shows blcr at work
 #   make install DESTDIR= FHS install; module sources to /usr/src/blcr-VERSION
+#   make deb / make rpm   packages into build/deb, build/rpm (packaging/)
+#   make check-packages   builds both and checks their contents and lintian
 #   make clean
 
 VERSION := $(shell sed -n 's/^\#define BLCR_VERSION "\(.*\)"/\1/p' include/blcr_version.h)
@@ -13,6 +15,8 @@ PREFIX  ?= /usr
 KVER    ?= $(shell uname -r)
 KDIR    ?= /lib/modules/$(KVER)/build
 JOBS    ?= $(shell nproc)
+# Extra cmake -D options, e.g. from the package builds.
+CMAKE_FLAGS ?=
 
 # Files the module build needs; also what DKMS gets.
 KMOD_SOURCES := dkms.conf $(filter-out %.mod.c,$(wildcard src/kmod/*.[ch])) src/kmod/Kbuild src/kmod/Makefile \
@@ -24,7 +28,7 @@ all: user
 	else echo "note: no kernel headers at $(KDIR): modules not built (make modules KVER=<release>)"; fi
 
 user:
-	cmake -S . -B $(BUILD)/user -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake -S . -B $(BUILD)/user -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 	cmake --build $(BUILD)/user -j$(JOBS)
 
 modules:
@@ -42,10 +46,46 @@ demo:
 install: user
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)/user --prefix $(PREFIX)
 	for f in $(KMOD_SOURCES); do install -D -m 0644 $$f $(DESTDIR)/usr/src/blcr-$(VERSION)/$$f; done
+	sed -i 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' $(DESTDIR)/usr/src/blcr-$(VERSION)/dkms.conf
+	install -D -m 0644 systemd/blcr.service $(DESTDIR)/usr/lib/systemd/system/blcr.service
+	install -d $(DESTDIR)/usr/libexec/blcr
+	sed 's/@VERSION@/$(VERSION)/' systemd/blcr-modules >$(DESTDIR)/usr/libexec/blcr/blcr-modules
+	chmod 0755 $(DESTDIR)/usr/libexec/blcr/blcr-modules
+	install -D -m 0644 packaging/bash-completion/cr_checkpoint \
+		$(DESTDIR)/usr/share/bash-completion/completions/cr_checkpoint
+	for t in cr_restart cr_run cr_info; do ln -sf cr_checkpoint $(DESTDIR)/usr/share/bash-completion/completions/$$t; done
+
+# Packages are built from the tree's files (tracked ones plus new, not
+# ignored ones), copied under build/ so that the checkout stays clean.
+TREE_FILES = git ls-files -co --exclude-standard | while read -r f; do [ ! -e "$$f" ] || echo "$$f"; done
+
+# dpkg-buildpackage writes the .debs next to the tree, i.e. into build/deb.
+deb:
+	@v=$$(dpkg-parsechangelog -l packaging/debian/changelog -SVersion); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "packaging/debian/changelog is at $$v, blcr at $(VERSION): add an entry" >&2; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/blcr-$(VERSION)
+	$(TREE_FILES) | tar -cf - -T - | tar -xf - -C $(BUILD)/deb/blcr-$(VERSION)
+	cp -r packaging/debian $(BUILD)/deb/blcr-$(VERSION)/debian
+	cd $(BUILD)/deb/blcr-$(VERSION) && dpkg-buildpackage -us -uc -b
+
+# rpmbuild -tb takes the spec from the tarball. --nodeps: on Debian the
+# BuildRequires are met by Debian packages that rpm cannot see.
+# RPMBUILD_FLAGS=--nocheck skips the tests (as DEB_BUILD_OPTIONS=nocheck).
+RPMBUILD_FLAGS ?=
+rpm:
+	@v=$$(sed -n 's/^Version: *//p' packaging/rpm/blcr.spec); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "packaging/rpm/blcr.spec is at $$v, blcr at $(VERSION): update it" >&2; exit 1; }
+	rm -rf $(BUILD)/rpm && mkdir -p $(BUILD)/rpm
+	$(TREE_FILES) | tar -czf $(BUILD)/rpm/blcr-$(VERSION).tar.gz --transform 's,^,blcr-$(VERSION)/,' -T -
+	rpmbuild -tb --nodeps $(RPMBUILD_FLAGS) --define '_topdir $(abspath $(BUILD)/rpm/top)' --define '_rpmdir $(abspath $(BUILD)/rpm)' \
+		--define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' $(BUILD)/rpm/blcr-$(VERSION).tar.gz
+
+check-packages: deb rpm
+	tests/packaging/check.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules check demo install clean
+.PHONY: all user modules check demo install clean deb rpm check-packages
