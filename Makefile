@@ -46,7 +46,6 @@ demo:
 install: user
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)/user --prefix $(PREFIX)
 	for f in $(KMOD_SOURCES); do install -D -m 0644 $$f $(DESTDIR)/usr/src/blcr-$(VERSION)/$$f; done
-	sed -i 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' $(DESTDIR)/usr/src/blcr-$(VERSION)/dkms.conf
 	install -D -m 0644 systemd/blcr.service $(DESTDIR)/usr/lib/systemd/system/blcr.service
 	install -d $(DESTDIR)/usr/libexec/blcr
 	sed 's/@VERSION@/$(VERSION)/' systemd/blcr-modules >$(DESTDIR)/usr/libexec/blcr/blcr-modules
