@@ -3,8 +3,10 @@
 #                         the modules for the running kernel (or KVER=)
 #   make modules KVER=R   the modules against /lib/modules/R/build (or KDIR=)
 #   make check            unit tests + VM suite on Debian's 6.1 and 6.12 kernels
+#   make check-e2e        the Debian packages end to end in a full Debian guest (slow)
 #   make demo             boots a VM and shows blcr at work
-#   make install DESTDIR= FHS install; module sources to /usr/src/blcr-VERSION
+#   make install DESTDIR= FHS install; module sources to /usr/src/blcr-VERSION,
+#                         man pages to PREFIX/share/man
 #   make deb / make rpm   packages into build/deb, build/rpm (packaging/)
 #   make check-packages   builds both and checks their contents and lintian
 #   make clean
@@ -23,6 +25,10 @@ KMOD_SOURCES := dkms.conf $(filter-out %.mod.c,$(wildcard src/kmod/*.[ch])) src/
 	$(wildcard src/arch/*/*.h) \
 	include/blcr_ioctl.h include/blcr_errcodes.h include/blcr_version.h
 
+# Man pages, installed uncompressed into man<section> (the package tools
+# compress them).
+MANPAGES := $(wildcard docs/man/*.[1-8])
+
 all: user
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
 	else echo "note: no kernel headers at $(KDIR): modules not built (make modules KVER=<release>)"; fi
@@ -37,6 +43,9 @@ modules:
 
 check:
 	BUILD=$(abspath $(BUILD)) tests/check.sh
+
+check-e2e:
+	BUILD=$(abspath $(BUILD)) tests/e2e/run.sh
 
 demo:
 	tests/deps.sh
@@ -53,6 +62,7 @@ install: user
 	install -D -m 0644 packaging/bash-completion/cr_checkpoint \
 		$(DESTDIR)/usr/share/bash-completion/completions/cr_checkpoint
 	for t in cr_restart cr_run cr_info; do ln -sf cr_checkpoint $(DESTDIR)/usr/share/bash-completion/completions/$$t; done
+	for f in $(MANPAGES); do install -D -m 0644 $$f $(DESTDIR)$(PREFIX)/share/man/man$${f##*.}/$${f##*/}; done
 
 # Packages are built from the tree's files (tracked ones plus new, not
 # ignored ones), copied under build/ so that the checkout stays clean.
@@ -87,4 +97,4 @@ clean:
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules check demo install clean deb rpm check-packages
+.PHONY: all user modules check check-e2e demo install clean deb rpm check-packages

@@ -64,11 +64,15 @@
  *   [0] XCR0 bits (xfeatures) the saved FPU state uses
  *   [1] FPU state format, BLCR_FPU_FMT_*
  *   [2] size in bytes of the saved FPU/xstate area
- *   [3] zero
+ *   [3] instruction-set CPUID bits: CPUID.7.0:EBX << 32 | CPUID.1:ECX
+ * Restart refuses a CPU lacking an XCR0 bit of [0] or an instruction-set
+ * bit of [3] that the image's CPU had: the program may have chosen code
+ * paths (glibc's ifuncs) that use them.
  */
 #define BLCR_X86_CPU_XFEATURES 0
 #define BLCR_X86_CPU_FPU_FORMAT 1
 #define BLCR_X86_CPU_XSTATE_SIZE 2
+#define BLCR_X86_CPU_CPUID 3
 #define BLCR_FPU_FMT_NONE 0
 #define BLCR_FPU_FMT_FXSAVE 1	/* 512-byte legacy area only */
 #define BLCR_FPU_FMT_XSAVE 2	/* standard (non-compacted) XSAVE layout */
@@ -130,6 +134,169 @@ struct blcr_record_header {
 	__le32 reserved;	/* 24: zero */
 	__le32 header_crc;	/* 28: CRC32C of bytes 0-27 of this header */
 };			/* 32 */
+
+/*
+ * Payloads. A process is a run of records, in this order: PROCESS, then the
+ * kernel's (THREAD, CPU_REGS, CPU_FPU, SIGHAND, SIGPENDING*, MM, VMA*,
+ * PAGES*), then FD*. Fixed parts are followed by the variable parts their
+ * *_len fields announce (strings include their NUL). Written by:
+ *   user space (cr_checkpoint, from /proc): PROCESS, FD
+ *   the kernel (the target itself, parked): everything else
+ */
+
+/* BLCR_REC_PROCESS: identity and per-process settings. + cwd, exe */
+#define BLCR_REC_PROCESS 0x0100
+#define BLCR_NR_RLIMITS 16
+struct blcr_rec_process {
+	__le32 pid;
+	__le32 ppid;
+	__le32 pgid;
+	__le32 sid;
+	__le32 uid;
+	__le32 gid;
+	__le32 umask;
+	__le32 personality;
+	__le32 nr_threads;
+	__le32 cwd_len;
+	__le32 exe_len;
+	__le32 reserved;
+	char comm[16];
+	struct {
+		__le64 cur;
+		__le64 max;
+	} rlim[BLCR_NR_RLIMITS];	/* RLIM_INFINITY is ~0 */
+};
+
+/* BLCR_REC_THREAD: per-thread kernel state other than registers. */
+#define BLCR_REC_THREAD 0x0200
+#define BLCR_REC_CPU_REGS 0x0201	/* arch: x86_64 struct user_regs_struct */
+#define BLCR_REC_CPU_FPU 0x0202	/* arch: x86 FXSAVE or XSAVE standard area */
+
+/* What an interrupted system call waits to resume (restart_block). */
+#define BLCR_RESTART_NONE 0
+#define BLCR_RESTART_NANOSLEEP 1	/* args: clockid, type, rmtp */
+#define BLCR_RESTART_POLL 2		/* args: ufds, nfds, has_timeout */
+#define BLCR_RESTART_FUTEX 3		/* args: uaddr, val, flags, bitset, uaddr2 */
+
+struct blcr_rec_thread {
+	__le32 tid;
+	__le32 pdeath_signal;
+	__le64 sigblocked;		/* bit n-1: signal n */
+	__le64 sas_ss_sp;
+	__le64 sas_ss_size;
+	__le32 sas_ss_flags;
+	__le32 rseq_len;
+	__le64 rseq;
+	__le32 rseq_sig;
+	__le32 restart_kind;		/* BLCR_RESTART_* */
+	__le64 robust_list;
+	__le64 robust_list_len;
+	__le64 clear_child_tid;
+	/*
+	 * Timeout of the interrupted call: with BLCR_RESTART_F_ABSOLUTE an
+	 * absolute CLOCK_REALTIME time, else what was left of it.
+	 */
+	__le64 restart_ns;
+	__le32 restart_flags;		/* BLCR_RESTART_F_* */
+	__le32 reserved;
+	__le64 restart_args[6];
+};
+#define BLCR_RESTART_F_TIMEOUT 0x1	/* restart_ns is meaningful */
+#define BLCR_RESTART_F_ABSOLUTE 0x2
+
+/* BLCR_REC_SIGHAND: dispositions and the process-wide signal state. */
+#define BLCR_REC_SIGHAND 0x0600
+#define BLCR_REC_SIGPENDING 0x0601
+#define BLCR_NSIG 64
+struct blcr_rec_sigaction {
+	__le64 handler;
+	__le64 flags;
+	__le64 restorer;
+	__le64 mask;
+};
+struct blcr_rec_sighand {
+	struct blcr_rec_sigaction action[BLCR_NSIG];
+	__le64 itimer_real_ns;		/* remaining; 0: disarmed */
+	__le64 itimer_real_interval_ns;
+};
+/* One queued signal; siginfo is the user-space siginfo_t, 128 bytes. */
+struct blcr_rec_sigpending {
+	__le32 signo;
+	__le32 shared;			/* 1: process-wide queue */
+	__u8 siginfo[128];
+};
+
+/* BLCR_REC_MM: the address space; its VMA and PAGES records follow. */
+#define BLCR_REC_MM 0x0300
+#define BLCR_REC_VMA 0x0301
+#define BLCR_MM_AUXV_WORDS 64
+struct blcr_rec_mm {
+	__le64 start_code, end_code, start_data, end_data;
+	__le64 start_brk, brk, start_stack;
+	__le64 arg_start, arg_end, env_start, env_end;
+	__le32 nr_vmas;
+	__le32 auxv_words;		/* used words of auxv[], AT_NULL pair included */
+	__le32 dumpable;
+	__le32 reserved;
+	__le64 auxv[BLCR_MM_AUXV_WORDS];
+};
+
+/* BLCR_REC_VMA: one mapping. + path (file mappings) */
+#define BLCR_VMA_PROT_READ 0x1
+#define BLCR_VMA_PROT_WRITE 0x2
+#define BLCR_VMA_PROT_EXEC 0x4
+#define BLCR_VMA_SHARED 0x0001
+#define BLCR_VMA_GROWSDOWN 0x0002
+#define BLCR_VMA_FILE 0x0004		/* by reference: path, pgoff */
+#define BLCR_VMA_SHMEM 0x0008		/* shared anonymous (contents saved) */
+#define BLCR_VMA_SPECIAL 0x0010		/* kernel-provided ([vdso], [vvar]...): path is its name */
+struct blcr_rec_vma {
+	__le64 start;
+	__le64 end;
+	__le64 pgoff;			/* in pages */
+	__le32 prot;			/* BLCR_VMA_PROT_* */
+	__le32 flags;			/* BLCR_VMA_* */
+	__le64 ino;			/* of a mapped file, for restart to compare */
+	__le64 size;			/* of a mapped file */
+	__le32 path_len;
+	__le32 reserved;
+};
+
+/*
+ * BLCR_REC_PAGES: the saved pages of the VMA record before it: a table of
+ * runs, then (at data_offset from the start of the payload, page-aligned in
+ * the file) the pages of every run one after the other.
+ */
+#define BLCR_REC_PAGES 0x0400
+struct blcr_rec_pages {
+	__le64 vma_start;
+	__le32 nr_runs;
+	__le32 data_offset;
+};
+struct blcr_rec_page_run {
+	__le64 addr;
+	__le64 nr_pages;
+};
+
+/* BLCR_REC_FD: one file descriptor. + path, then contents if saved */
+#define BLCR_REC_FD 0x0500
+#define BLCR_FD_REG 1			/* regular file, reopened by path */
+#define BLCR_FD_DIR 2
+#define BLCR_FD_CHR 3			/* character device, reopened by path */
+#define BLCR_FD_TTY 4			/* a terminal: cr_restart's own */
+#define BLCR_FD_DELETED 5		/* unlinked regular file: contents saved */
+#define BLCR_FD_PIPE 6			/* a pipe end leading outside: cr_restart's stdin/stdout */
+struct blcr_rec_fd {
+	__le32 fd;
+	__le32 kind;			/* BLCR_FD_* */
+	__le32 flags;			/* open flags (O_*) */
+	__le32 fd_flags;		/* FD_CLOEXEC */
+	__le64 pos;
+	__le64 size;			/* of the file; bytes of saved contents */
+	__le64 ino;
+	__le32 mode;
+	__le32 path_len;
+};
 
 /* What a reader accepts at most. */
 #define BLCR_IMAGE_MAX_RECORD_LEN (1ull << 40)	/* 1 TiB of payload */

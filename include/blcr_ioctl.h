@@ -23,7 +23,7 @@
  * A caller built for (M, m) works with a module offering (M, n), n >= m.
  */
 #define BLCR_IFACE_MAJOR 1
-#define BLCR_IFACE_MINOR 0
+#define BLCR_IFACE_MINOR 1
 
 #define BLCR_IOC_MAGIC 0xA1
 
@@ -47,5 +47,88 @@ struct blcr_handshake {
 };
 
 #define BLCR_IOC_HANDSHAKE _IOWR(BLCR_IOC_MAGIC, 0x30, struct blcr_handshake)
+
+/* Length of the one-line reason a failed request leaves (BLCR_IOC_STATUS). */
+#define BLCR_REASON_LEN 160
+
+/*
+ * BLCR_IOC_CHECKPOINT: checkpoint process @pid into @fd (open for writing).
+ * @mem_fd is /proc/<pid>/mem opened for reading by the caller: opening it
+ * is the kernel's own ptrace access check (PTRACE_MODE_ATTACH_FSCREDS, LSMs
+ * included), so a caller can checkpoint exactly what it could ptrace.
+ *
+ * The target stops at its next return to user mode and writes, itself,
+ * the file header and its kernel-side records at the current offset of
+ * @fd; the call returns when they are written, with the target still
+ * parked. The caller then appends its own records and must end the
+ * request with BLCR_IOC_CHECKPOINT_END (closing the control file ends it
+ * as an abort). @timeout_ms (0: none) bounds the wait for the target: when
+ * it passes, the request is abandoned, the target resumes and the call
+ * fails with ETIME.
+ */
+struct blcr_checkpoint_args {
+	__u32 pid;		/* in */
+	__s32 fd;		/* in */
+	__s32 mem_fd;		/* in */
+	__u32 timeout_ms;	/* in */
+	__u32 flags;		/* in: zero */
+	__u32 next_seq;		/* out: sequence number of the next record */
+	__u64 next_offset;	/* out: file offset after the kernel's records */
+};
+
+/* Ends a checkpoint: @commit 1 resumes the target, sending @signal (0: none). */
+struct blcr_checkpoint_end {
+	__u32 commit;
+	__s32 signal;
+};
+
+/*
+ * BLCR_IOC_RESTORE: the calling process becomes the process saved in the
+ * image @image_fd, whose records the caller has checked. The caller has
+ * already restored, by system calls, what needs no kernel help (files,
+ * cwd, umask, limits, comm...); this restores the address space, the
+ * registers, the signal state and the thread state. @exe_fd and @map_fds
+ * are files the caller opened, with its own rights, for the executable and
+ * for each file-backed VMA record in order (-1 for the others). On success
+ * it does not return to the caller: the process continues where the saved
+ * one was, and the descriptors listed in @close_fds are closed. Failures
+ * before the old address space is gone return an error; later ones kill
+ * the caller (SIGKILL), and BLCR_IOC_STATUS on a shared control file tells
+ * why.
+ */
+struct blcr_restore_args {
+	__s32 image_fd;
+	__s32 exe_fd;
+	__u64 image_offset;	/* of the process's first kernel record */
+	__u64 map_fds;		/* pointer to __s32[nr_map_fds] */
+	__u32 nr_map_fds;
+	__u32 nr_close_fds;
+	__u64 close_fds;	/* pointer to __s32[nr_close_fds] */
+	__u32 flags;		/* zero */
+	__u32 reserved;
+};
+
+/*
+ * BLCR_IOC_NEXT_PID: make the next process the caller's pid namespace
+ * creates get @pid, as the kernel's ns_last_pid does; fails with EBUSY if
+ * @pid is in use. The caller forks and checks what it got.
+ */
+struct blcr_next_pid {
+	__u32 pid;
+	__u32 reserved;
+};
+
+/* BLCR_IOC_STATUS: the result of the last request made on this open file. */
+struct blcr_status {
+	__s32 error;		/* 0 or a positive errno */
+	__u32 restored_pid;	/* pid of the last successful restore */
+	char reason[BLCR_REASON_LEN];
+};
+
+#define BLCR_IOC_CHECKPOINT _IOWR(BLCR_IOC_MAGIC, 0x31, struct blcr_checkpoint_args)
+#define BLCR_IOC_CHECKPOINT_END _IOW(BLCR_IOC_MAGIC, 0x32, struct blcr_checkpoint_end)
+#define BLCR_IOC_RESTORE _IOW(BLCR_IOC_MAGIC, 0x33, struct blcr_restore_args)
+#define BLCR_IOC_NEXT_PID _IOW(BLCR_IOC_MAGIC, 0x34, struct blcr_next_pid)
+#define BLCR_IOC_STATUS _IOR(BLCR_IOC_MAGIC, 0x35, struct blcr_status)
 
 #endif

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
 	make cmake g++ pkg-config libboost-program-options-dev catch2  # user space
+	groff-base                                             # man page test
 	gcc-12 libelf1 libssl3 dwarves bc kmod                # kernel module builds (Debian's kbuild)
 	qemu-system-x86 busybox-static cpio xz-utils           # the test guest
 )

@@ -1,10 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // cr_checkpoint [options] ID: checkpoint a process, process group, session
-// or process tree. The options are BLCR's; the kernel side of checkpointing
-// does not exist yet, so a valid request ends with "not supported".
+// or process tree. The options are BLCR's.
+//
+// The kernel parks the target and writes its part of the image; this tool
+// adds what /proc tells (files, cwd, limits...), makes the file durable and
+// puts it in place, and only then lets the target go on (or sends it the
+// after-signal). Any failure before that point leaves the target running
+// as if nothing happened and no file under the final name.
 #include <cerrno>
+#include <chrono>
 #include <climits>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,8 +26,11 @@
 
 #include <boost/program_options.hpp>
 
+#include "blcr_ioctl.h"
 #include "cli_common.h"
+#include "image_append.h"
 #include "libcr.h"
+#include "process_state.h"
 #include "request_options.h"
 
 namespace po = boost::program_options;
@@ -153,6 +170,231 @@ std::pair<std::string, std::string> split_backup_name(const std::string &token)
 	return {"named-backup", token.substr(eq + 1)};
 }
 
+// The file being written and what to do with it once the image is complete.
+struct Output {
+	int fd = -1;
+	bool own_fd = false;		// we opened it (not --fd)
+	std::string final_path;		// where it must end up
+	std::string temp_path;		// written here first (--atomic/--backup)
+	std::uint64_t start = 0;	// offset where the image starts
+};
+
+std::string context_path(const CheckpointOptions &o)
+{
+	if (o.destination == Destination::file)
+		return o.path;
+	return "context." + std::to_string(o.target);
+}
+
+int open_output(const CheckpointOptions &o, Output &out, std::string &why)
+{
+	if (o.destination == Destination::fd) {
+		out.fd = o.fd;
+		const off_t pos = ::lseek(o.fd, 0, SEEK_CUR);
+		if (pos < 0) {
+			why = "--fd " + std::to_string(o.fd) + " must be a seekable file";
+			return errno == ESPIPE ? EINVAL : errno;
+		}
+		out.start = static_cast<std::uint64_t>(pos);
+		return 0;
+	}
+	out.own_fd = true;
+	out.final_path = context_path(o);
+	struct stat st {};
+	if (::stat(out.final_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+		why = out.final_path + " is a directory";
+		return EISDIR;
+	}
+	constexpr int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_LARGEFILE;
+	std::string path = out.final_path;
+	int extra = 0;
+	if (o.policy == FilePolicy::atomic || o.policy == FilePolicy::backup) {
+		const std::filesystem::path p(out.final_path);
+		out.temp_path = (p.parent_path() / ("." + p.filename().string() + ".tmp")).string();
+		path = out.temp_path;
+		::unlink(path.c_str());
+		extra = O_EXCL;
+	} else if (o.policy == FilePolicy::noclobber) {
+		extra = O_EXCL;
+	}
+	out.fd = ::open(path.c_str(), flags | extra, 0400);
+	if (out.fd < 0 && errno == EACCES && o.policy == FilePolicy::clobber &&
+	    ::unlink(path.c_str()) == 0)
+		out.fd = ::open(path.c_str(), flags, 0400);
+	if (out.fd < 0) {
+		const int err = errno;
+		why = "cannot create " + path + ": " + std::strerror(err);
+		return err;
+	}
+	return 0;
+}
+
+// After a failure: nothing under the final name that was not there before.
+void discard_output(Output &out)
+{
+	if (!out.own_fd)
+		return;
+	::close(out.fd);
+	if (!out.temp_path.empty())
+		::unlink(out.temp_path.c_str());
+	else
+		::unlink(out.final_path.c_str());
+}
+
+// The first FILE.~N~ that does not exist.
+std::string numbered_backup(const std::string &path)
+{
+	for (unsigned int n = 1;; ++n) {
+		const std::string name = path + ".~" + std::to_string(n) + "~";
+		if (::access(name.c_str(), F_OK) != 0)
+			return name;
+	}
+}
+
+int finish_output(const CheckpointOptions &o, Output &out, std::string &why)
+{
+	if (o.sync && ::fsync(out.fd) != 0 && errno != EINVAL && errno != EROFS) {
+		why = "cannot flush the image to disk: " + std::string(std::strerror(errno));
+		return errno;
+	}
+	if (!out.own_fd)
+		return 0;
+	if (::close(out.fd) != 0) {
+		out.fd = -1;
+		why = "cannot write the image: " + std::string(std::strerror(errno));
+		return errno;
+	}
+	out.fd = -1;
+	if (!out.temp_path.empty()) {
+		if (o.policy == FilePolicy::backup && ::access(out.final_path.c_str(), F_OK) == 0) {
+			const std::string backup = o.backup_name.empty() ? numbered_backup(out.final_path)
+									 : o.backup_name;
+			if (::rename(out.final_path.c_str(), backup.c_str()) != 0) {
+				why = "cannot rename " + out.final_path + " to " + backup + ": " + std::strerror(errno);
+				return errno;
+			}
+		}
+		if (::rename(out.temp_path.c_str(), out.final_path.c_str()) != 0) {
+			why = "cannot rename the image to " + out.final_path + ": " + std::strerror(errno);
+			return errno;
+		}
+	}
+	if (o.sync) {
+		const std::string dir = std::filesystem::path(out.final_path).parent_path().string();
+		const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			::fsync(dfd);
+			::close(dfd);
+		}
+	}
+	return 0;
+}
+
+// Why the kernel refused, from the control file.
+std::string kernel_reason(int ctrl, int err)
+{
+	blcr_status st{};
+	if (::ioctl(ctrl, BLCR_IOC_STATUS, &st) == 0 && st.reason[0])
+		return st.reason;
+	return std::strerror(err);
+}
+
+int fail(const CheckpointOptions &o, int err, const std::string &why)
+{
+	if (!o.quiet)
+		std::cerr << "Checkpoint failed: " << why << "\n";
+	return exit_status(err);
+}
+
+int run_checkpoint(const CheckpointOptions &o)
+{
+	using clock = std::chrono::steady_clock;
+	const auto deadline = clock::now() + std::chrono::seconds(o.timeout);
+	const std::string pid = std::to_string(o.target);
+
+	if (o.scope == CR_SCOPE_PGRP || o.scope == CR_SCOPE_SESS)
+		return fail(o, EINVAL, "process groups and sessions are not supported yet; use --pid");
+	if (::access(("/proc/" + pid).c_str(), F_OK) != 0)
+		return fail(o, ESRCH, "no process " + pid);
+	if (o.scope == CR_SCOPE_TREE) {
+		// --tree of a process with children needs multi-process support.
+		std::string children;
+		std::ifstream in("/proc/" + pid + "/task/" + pid + "/children");
+		std::getline(in, children);
+		if (children.find_first_not_of(' ') != std::string::npos)
+			return fail(o, EOPNOTSUPP, "process " + pid +
+					" has children: checkpointing process trees is not supported yet");
+	}
+
+	// Opening its memory is the kernel's ptrace permission check.
+	const int mem = ::open(("/proc/" + pid + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+	if (mem < 0) {
+		const int err = errno;
+		if (err == ENOENT)
+			return fail(o, ESRCH, "no process " + pid);
+		return fail(o, EPERM, "not allowed to checkpoint process " + pid +
+				      ": you may checkpoint only processes you could ptrace (" +
+				      std::strerror(err) + ")");
+	}
+	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);
+	if (ctrl < 0) {
+		::close(mem);
+		return fail(o, ENOSYS, std::string("cannot open " BLCR_CTRL_PATH ": ") + std::strerror(errno));
+	}
+	Output out;
+	std::string why;
+	if (const int err = open_output(o, out, why); err) {
+		::close(mem);
+		::close(ctrl);
+		return fail(o, err, why);
+	}
+	if (o.verbose && !o.quiet)
+		std::cout << "Checkpoint of process " << pid << " to "
+			  << (out.own_fd ? out.final_path : "fd " + std::to_string(o.fd)) << "\n";
+
+	blcr_checkpoint_args args{};
+	args.pid = static_cast<__u32>(o.target);
+	args.fd = out.fd;
+	args.mem_fd = mem;
+	args.timeout_ms = o.timeout > UINT_MAX / 1000 ? UINT_MAX : o.timeout * 1000;
+	int err = 0;
+	if (::ioctl(ctrl, BLCR_IOC_CHECKPOINT, &args) != 0) {
+		err = errno;
+		why = kernel_reason(ctrl, err);
+	}
+	::close(mem);
+	if (!err) {
+		// The target is parked: the rest must not take long, or give up.
+		RecordAppender records(out.fd, args.next_offset, args.next_seq);
+		err = dump_process_records(o.target, records, why);
+		if (!err && (err = records.add(BLCR_REC_END, nullptr, 0)) != 0)
+			why = "cannot write the image";
+		if (!err && !out.own_fd && ::lseek(out.fd, static_cast<off_t>(records.offset()), SEEK_SET) < 0)
+			err = errno, why = "cannot seek --fd";
+		if (!err)
+			err = finish_output(o, out, why);
+		if (!err && o.timeout && clock::now() > deadline) {
+			err = ETIME;
+			why = "checkpoint of process " + pid + " not complete after " +
+			      std::to_string(o.timeout) + " s: abandoned, the process continues";
+		}
+	}
+	if (err) {
+		// Closing the control file lets the target resume untouched.
+		::close(ctrl);
+		discard_output(out);
+		return fail(o, err, why);
+	}
+	blcr_checkpoint_end end{};
+	end.commit = 1;
+	end.signal = o.request.signal < 0 ? -o.request.signal : o.request.signal;
+	::ioctl(ctrl, BLCR_IOC_CHECKPOINT_END, &end);
+	::close(ctrl);
+	if (o.verbose && !o.quiet)
+		std::cerr << "Checkpoint of process " << pid << " complete\n";
+	return 0;
+}
+
 int checkpoint(int argc, char **argv)
 {
 	po::options_description visible, hidden;
@@ -249,10 +491,7 @@ int checkpoint(int argc, char **argv)
 			report_kernel_error(err, hs);
 		return exit_status(err);
 	}
-	if (!o.quiet)
-		std::cerr << "Checkpoint failed: not supported by this blcr kernel module (interface "
-			  << hs.kernel_major << '.' << hs.kernel_minor << ")\n";
-	return exit_status(ENOSYS);
+	return run_checkpoint(o);
 }
 
 }  // namespace

@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // cr_restart [options] [FILE]: restart processes from a context file. The
-// options are BLCR's; the kernel side of restarting does not exist yet, so a
-// valid request ends with "not supported".
+// options are BLCR's.
+//
+// The image is checked whole first. Then a child is forked (with the saved
+// pid if it is free), restores by ordinary system calls what it can with
+// the restarting user's rights (files, cwd, limits...), and asks the kernel
+// to turn it into the saved process. cr_restart stays its parent: it
+// forwards signals to it and exits as it does.
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -14,10 +26,13 @@
 
 #include <boost/program_options.hpp>
 
+#include "blcr_ioctl.h"
 #include "cli_common.h"
+#include "image_reader.h"
 #include "libcr.h"
 #include "relocate.h"
 #include "request_options.h"
+#include "restart_plan.h"
 
 namespace po = boost::program_options;
 using namespace blcr::cli;
@@ -149,6 +164,194 @@ int fail(const RestartOptions &o, const std::string &hook, int err, const std::f
 	return exit_status(err);
 }
 
+// A failure to report: errno and one line.
+struct Failure {
+	int err = 0;
+	std::string why;
+};
+
+int report_failure(const RestartOptions &o, const Failure &f, const std::string &hook)
+{
+	return fail(o, hook, f.err, [&] { std::cerr << "Restart failed: " << f.why << "\n"; });
+}
+
+// The child reports a failure before the point of no return on this pipe.
+void child_fail(int status_fd, int err, const std::string &why)
+{
+	const std::string msg = std::to_string(err) + " " + why;
+	[[maybe_unused]] const ssize_t n = ::write(status_fd, msg.data(), msg.size());
+	::_exit(exit_status(err));
+}
+
+// Runs in the forked child; returns only by turning into the saved process.
+[[noreturn]] void become_saved_process(const RestartOptions &o, const RestartPlan &plan, int image,
+				       int ctrl, int status_fd, pid_t want_pid)
+{
+	std::string why;
+	if (want_pid && ::getpid() != want_pid)
+		child_fail(status_fd, EBUSY, "Device or resource busy (pid " + std::to_string(want_pid) +
+					     " was taken meanwhile)");
+	int err = restore_fds(plan.fds, o.relocations, {&image, &ctrl, &status_fd}, why);
+	if (err)
+		child_fail(status_fd, err, why);
+	int base = 3;
+	for (const SavedFd &f : plan.fds)
+		base = std::max(base, static_cast<int>(f.rec.fd) + 1);
+	int exe_fd = -1;
+	std::vector<int> map_fds;
+	if ((err = open_mapped_files(plan, o.relocations, base, exe_fd, map_fds, why)) != 0 ||
+	    (err = restore_process(plan.process, o.relocations, why)) != 0)
+		child_fail(status_fd, err, why);
+	if (plan.dumpable == 0)
+		::prctl(PR_SET_DUMPABLE, 0);
+
+	std::vector<int> close_fds{image, ctrl, exe_fd, status_fd};
+	for (const int fd : map_fds)
+		if (fd >= 0)
+			close_fds.push_back(fd);
+	blcr_restore_args args{};
+	args.image_fd = image;
+	args.exe_fd = exe_fd;
+	args.image_offset = plan.kernel_offset;
+	args.map_fds = reinterpret_cast<__u64>(map_fds.data());
+	args.nr_map_fds = static_cast<__u32>(map_fds.size());
+	args.close_fds = reinterpret_cast<__u64>(close_fds.data());
+	args.nr_close_fds = static_cast<__u32>(close_fds.size());
+	// Past this call this program is gone: the saved one continues.
+	::ioctl(ctrl, BLCR_IOC_RESTORE, &args);
+	err = errno;
+	blcr_status st{};
+	::ioctl(ctrl, BLCR_IOC_STATUS, &st);
+	child_fail(status_fd, err, st.reason[0] ? st.reason : std::strerror(err));
+	::_exit(1);
+}
+
+pid_t restored_child = 0;
+
+void forward_signal(int sig)
+{
+	if (restored_child > 0)
+		::kill(restored_child, sig);
+	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		::raise(SIGSTOP);
+}
+
+// Exits as the restored process did: same status, or the same signal.
+[[noreturn]] void mirror_exit(int status)
+{
+	if (WIFSIGNALED(status)) {
+		const int sig = WTERMSIG(status);
+		struct rlimit no_core {};
+		::setrlimit(RLIMIT_CORE, &no_core);
+		std::signal(sig, SIG_DFL);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+		::raise(sig);
+		::_exit(128 + sig);
+	}
+	::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+int run_restart(const RestartOptions &o)
+{
+	int image = o.source == Source::fd ? o.fd : ::open(o.path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (image < 0) {
+		const int err = errno;
+		return report_failure(o, {err, "cannot open " + o.path + ": " + std::strerror(err)},
+				      o.hooks.fail_args);
+	}
+	blcr::image::Summary summary;
+	std::string why;
+	if (const int err = blcr::image::validate(image, summary, why); err)
+		return report_failure(o, {err, why}, hook_for(o.hooks, err));
+	if (const int err = blcr::image::check_host(summary.header, blcr::image::this_host(), why); err)
+		return report_failure(o, {err, why}, hook_for(o.hooks, err));
+	RestartPlan plan;
+	if (const int err = read_restart_plan(image, plan, why); err)
+		return report_failure(o, {err, why}, hook_for(o.hooks, err));
+
+	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);
+	int status_pipe[2];
+	if (ctrl < 0 || ::pipe2(status_pipe, O_CLOEXEC) != 0)
+		return report_failure(o, {ENOSYS, std::string("cannot open " BLCR_CTRL_PATH ": ") +
+							  std::strerror(errno)}, hook_for(o.hooks, ENOSYS));
+
+	// Signals wait until the child is the restored process and ours forward them.
+	sigset_t all, old;
+	sigfillset(&all);
+	::sigprocmask(SIG_BLOCK, &all, &old);
+	const pid_t want = (o.flags & CR_RSTRT_RESTORE_PID) ? static_cast<pid_t>(plan.process.rec.pid) : 0;
+	if (want) {
+		blcr_next_pid next{};
+		next.pid = static_cast<__u32>(want);
+		if (::ioctl(ctrl, BLCR_IOC_NEXT_PID, &next) != 0) {
+			const int err = errno;
+			return report_failure(o, {err, err == EBUSY ? "Device or resource busy (pid " +
+								    std::to_string(want) + " is in use)"
+								  : std::strerror(err)},
+					      hook_for(o.hooks, err));
+		}
+	}
+	const pid_t child = ::fork();
+	if (child == 0)
+		become_saved_process(o, plan, image, ctrl, status_pipe[1], want);
+	::close(status_pipe[1]);
+	if (child < 0)
+		return report_failure(o, {errno, "cannot fork"}, hook_for(o.hooks, errno));
+	restored_child = child;
+
+	// Empty and closed: the kernel closed the child's end on success (or it died).
+	std::string msg;
+	char buf[512];
+	ssize_t n;
+	while ((n = ::read(status_pipe[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			msg.append(buf, static_cast<std::size_t>(n));
+	::close(status_pipe[0]);
+	Failure failure;
+	if (!msg.empty()) {
+		failure.err = std::atoi(msg.c_str());
+		failure.why = msg.substr(std::min(msg.find(' ') + 1, msg.size()));
+	} else {
+		blcr_status st{};
+		if (::ioctl(ctrl, BLCR_IOC_STATUS, &st) != 0 || st.error || st.restored_pid != static_cast<__u32>(child)) {
+			failure.err = st.error ? st.error : EIO;
+			failure.why = st.reason[0] ? st.reason : "the restarting process died";
+		}
+	}
+	::close(ctrl);
+	if (o.source != Source::fd)
+		::close(image);
+	if (failure.err) {
+		::kill(child, SIGKILL);
+		::waitpid(child, nullptr, 0);
+		if (failure.err < 0 || failure.err > 4095)
+			failure.err = EIO;
+		return report_failure(o, failure, hook_for(o.hooks, failure.err));
+	}
+
+	// Forward what we receive; the after-restart signal first.
+	struct sigaction sa {};
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	for (int sig = 1; sig < NSIG; ++sig)
+		if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV &&
+		    sig != SIGBUS && sig != SIGFPE && sig != SIGILL && sig != SIGCONT)
+			::sigaction(sig, &sa, nullptr);
+	if (o.request.signal)
+		::kill(child, o.request.signal < 0 ? -o.request.signal : o.request.signal);
+	::sigprocmask(SIG_SETMASK, &old, nullptr);
+	if (const int status = run_hook(o.hooks.success); status != 0)
+		return status;
+	int status = 0;
+	while (::waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return exit_status(errno);
+	mirror_exit(status);
+}
+
 int restart(int argc, char **argv)
 {
 	po::options_description visible, hidden;
@@ -237,10 +440,7 @@ int restart(int argc, char **argv)
 	blcr_handshake hs;
 	if (const int err = kernel_handshake(hs); err != 0)
 		return fail(o, hook_for(o.hooks, err), err, [&] { report_kernel_error(err, hs); });
-	return fail(o, hook_for(o.hooks, ENOSYS), ENOSYS, [&] {
-		std::cerr << "Restart failed: not supported by this blcr kernel module (interface "
-			  << hs.kernel_major << '.' << hs.kernel_minor << ")\n";
-	});
+	return run_restart(o);
 }
 
 }  // namespace

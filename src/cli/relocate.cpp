@@ -62,4 +62,16 @@ bool add_relocation(std::vector<PathRelocation> &rules, std::string_view arg, st
 	return true;
 }
 
+std::string relocate_path(const std::vector<PathRelocation> &rules, const std::string &path)
+{
+	for (const PathRelocation &r : rules) {
+		if (!path.starts_with(r.old_path))
+			continue;
+		const std::size_t n = r.old_path.size();
+		if (path.size() == n || path[n] == '/' || r.old_path == "/")
+			return r.new_path + path.substr(r.old_path == "/" ? 0 : n);
+	}
+	return path;
+}
+
 }  // namespace blcr::cli

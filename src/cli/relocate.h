@@ -28,6 +28,10 @@ std::optional<PathRelocation> parse_relocation(std::string_view arg, std::string
 // (false, why set) on a bad argument or beyond CR_MAX_RSTRT_RELOC rules.
 bool add_relocation(std::vector<PathRelocation> &rules, std::string_view arg, std::string &why);
 
+// The path a saved path is read from: the first rule whose OLD is a whole
+// leading part of it applies; unchanged when none does.
+std::string relocate_path(const std::vector<PathRelocation> &rules, const std::string &path);
+
 }  // namespace blcr::cli
 
 #endif

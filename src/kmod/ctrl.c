@@ -2,9 +2,13 @@
 /*
  * The control file /proc/checkpoint/ctrl: any user may open it; every
  * request is an ioctl on it (include/blcr_ioctl.h, docs/kernel-interface.md).
+ * Each open file remembers the outcome of its last request, so that a
+ * failure's one-line reason can be fetched (BLCR_IOC_STATUS) — also by the
+ * parent of a restarting process that shares the file and was killed.
  */
 #include <linux/compat.h>
 #include <linux/proc_fs.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
@@ -15,6 +19,28 @@
 #include "ctrl.h"
 
 static struct proc_dir_entry *ctrl_dir;
+
+int blcr_fail(struct blcr_reason *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->text, sizeof(r->text), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+long blcr_ctrl_result(struct blcr_ctrl *c, long err, const struct blcr_reason *r)
+{
+	mutex_lock(&c->lock);
+	c->error = err < 0 ? -err : 0;
+	if (err < 0 && r && r->text[0])
+		strscpy(c->reason, r->text, sizeof(c->reason));
+	else
+		c->reason[0] = '\0';
+	mutex_unlock(&c->lock);
+	return err;
+}
 
 static long ctrl_handshake(struct blcr_handshake __user *uarg)
 {
@@ -37,17 +63,65 @@ static long ctrl_handshake(struct blcr_handshake __user *uarg)
 	return 0;
 }
 
+static long ctrl_status(struct blcr_ctrl *c, struct blcr_status __user *uarg)
+{
+	struct blcr_status st = {};
+
+	mutex_lock(&c->lock);
+	st.error = c->error;
+	st.restored_pid = c->restored_pid;
+	strscpy(st.reason, c->reason, sizeof(st.reason));
+	mutex_unlock(&c->lock);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static long ctrl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct blcr_ctrl *c = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
 	switch (cmd) {
 	case BLCR_IOC_HANDSHAKE:
-		return ctrl_handshake((struct blcr_handshake __user *)arg);
+		return ctrl_handshake(uarg);
+	case BLCR_IOC_CHECKPOINT:
+		return blcr_checkpoint_start(c, uarg);
+	case BLCR_IOC_CHECKPOINT_END:
+		return blcr_checkpoint_end(c, uarg);
+	case BLCR_IOC_RESTORE:
+		return blcr_restore(c, uarg);
+	case BLCR_IOC_NEXT_PID:
+		return blcr_next_pid(c, uarg);
+	case BLCR_IOC_STATUS:
+		return ctrl_status(c, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
+static int ctrl_open(struct inode *inode, struct file *file)
+{
+	struct blcr_ctrl *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	mutex_init(&c->lock);
+	file->private_data = c;
+	return 0;
+}
+
+static int ctrl_release(struct inode *inode, struct file *file)
+{
+	struct blcr_ctrl *c = file->private_data;
+
+	blcr_checkpoint_release(c);
+	mutex_destroy(&c->lock);
+	kfree(c);
+	return 0;
+}
+
 static const struct proc_ops ctrl_ops = {
+	.proc_open = ctrl_open,
+	.proc_release = ctrl_release,
 	.proc_ioctl = ctrl_ioctl,
 	/* Arguments are fixed-size structs: only the pointer needs widening. */
 	.proc_compat_ioctl = compat_ptr_ioctl,
@@ -67,8 +141,8 @@ int blcr_ctrl_create(void)
 }
 
 /*
- * Waits for ioctls in flight; files still open afterwards fail every
- * further call, so unloading with the control file open is safe.
+ * Waits for ioctls in flight and closes every open control file (procfs
+ * runs their release), which ends any parked checkpoint.
  */
 void blcr_ctrl_remove(void)
 {

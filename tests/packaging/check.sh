@@ -35,6 +35,9 @@ has "deb blcr-utils files" "$(debfiles blcr-utils_${ver}_${arch}.deb)" \
 	/usr/bin/cr_checkpoint /usr/bin/cr_restart /usr/bin/cr_run /usr/bin/cr_info \
 	'(/usr)?/lib/systemd/system/blcr.service' /usr/libexec/blcr/blcr-modules \
 	/usr/share/bash-completion/completions/cr_checkpoint
+manpages=('/usr/share/man/man1/cr_checkpoint\.1(\.gz)?' '/usr/share/man/man1/cr_restart\.1(\.gz)?'
+	'/usr/share/man/man1/cr_run\.1(\.gz)?' '/usr/share/man/man1/cr_info\.1(\.gz)?' '/usr/share/man/man7/blcr\.7(\.gz)?')
+has "deb blcr-utils man pages" "$(debfiles blcr-utils_${ver}_${arch}.deb)" "${manpages[@]}"
 has "deb blcr-utils enables blcr.service" "$(dpkg-deb -I "$deb/blcr-utils_${ver}_${arch}.deb" postinst)" \
 	".*deb-systemd-helper.*enable.*blcr.service.*"
 has "deb libcr0 files" "$(debfiles libcr0_${ver}_${arch}.deb)" \
@@ -53,6 +56,7 @@ rpmfiles() { rpm -qlp "$rpm/$1" 2>/dev/null; }
 has "rpm blcr files" "$(rpmfiles blcr-$ver-1.$rarch.rpm)" \
 	/usr/bin/cr_checkpoint /usr/bin/cr_restart /usr/bin/cr_run /usr/bin/cr_info \
 	/usr/lib/systemd/system/blcr.service /usr/libexec/blcr/blcr-modules
+has "rpm blcr man pages" "$(rpmfiles blcr-$ver-1.$rarch.rpm)" "${manpages[@]}"
 has "rpm blcr-libs files" "$(rpmfiles blcr-libs-$ver-1.$rarch.rpm)" \
 	'/usr/lib64/libcr.so.0' '/usr/lib64/libcr_run.so.0' '/usr/lib64/libcr_omit.so.0'
 has "rpm blcr-devel files" "$(rpmfiles blcr-devel-$ver-1.$rarch.rpm)" \
@@ -72,6 +76,23 @@ for pkg in deb rpm; do
 	else conf=$(rpm2cpio "$rpm/blcr-dkms-$ver-1.noarch.rpm" | cpio --quiet -i --to-stdout ".$src/dkms.conf"); fi
 	has "$pkg dkms.conf" "$conf" "PACKAGE_VERSION=\"$ver\"" 'AUTOINSTALL="yes"' \
 		'BUILT_MODULE_NAME\[0\]="blcr_imports"' 'BUILT_MODULE_NAME\[1\]="blcr"' 'DEST_MODULE_LOCATION\[[01]\]="/updates/dkms"'
+done
+
+# The packaged man pages format without warnings (as lintian's check, but failing).
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+for pkg in deb rpm; do
+	mkdir -p "$tmp/$pkg"
+	if [ $pkg = deb ]; then dpkg-deb -x "$deb/blcr-utils_${ver}_${arch}.deb" "$tmp/$pkg"
+	else rpm2cpio "$rpm/blcr-$ver-1.$rarch.rpm" | (cd "$tmp/$pkg" && cpio --quiet -id); fi
+	warnings= n=0
+	for page in "$tmp/$pkg"/usr/share/man/man[17]/*; do
+		[ -f "$page" ] || continue
+		n=$((n + 1))
+		out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null)
+		[ -z "$out" ] || warnings+=" ${page##*/}: $out"
+	done
+	if [ "$n" -eq 5 ] && [ -z "$warnings" ]; then ok "$pkg man pages format cleanly"
+	else bad "$pkg man pages: $n found, warnings:$warnings"; fi
 done
 
 echo "$passed passed, $failed failed"

@@ -46,11 +46,11 @@ run_one() { # file role
 	report "@@BEGIN $name $timeout"
 	start=$(uptime_cs)
 	if [ "$role" = root ]; then
-		(cd "$work" && BLCR_ROLE=root timeout -s KILL "$timeout" $cmd) >/tmp/out 2>&1
+		(cd "$work" && BLCR_ROLE=root timeout -s KILL "$timeout" $cmd) >/tmp/out 2>&1 3>&-
 	else
 		chown user:user "$work"
 		(cd "$work" && BLCR_ROLE=user HOME=$work timeout -s KILL "$timeout" \
-			runas 1000 1000 $cmd) >/tmp/out 2>&1
+			runas 1000 1000 $cmd) >/tmp/out 2>&1 3>&-
 	fi
 	rc=$?
 	took=$(( $(uptime_cs) - start ))

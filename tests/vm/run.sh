@@ -4,7 +4,8 @@
 #
 #   run.sh --line 6.1|6.12 --userbuild DIR --out DIR [--cpu MODEL] [--smp N] [--demo]
 #
-# --userbuild is the CMake build tree of user space; --out receives the
+# BLCR_SCENARIOS=GLOB restricts the run to the scenarios whose file names
+# match. --userbuild is the CMake build tree of user space; --out receives the
 # module build, the initramfs, the serial logs and "summary" ("PASSED FAILED").
 set -euo pipefail
 
@@ -50,6 +51,12 @@ DESTDIR=$root cmake --install "$userbuild" --prefix /usr >/dev/null
 cp "$userbuild"/guest/bin/* "$root/blcr/bin/"
 cp "$top"/tests/scenarios/*.sh "$top"/tests/scenarios/*.c "$root/blcr/scenarios/" 2>/dev/null || true
 cp "$userbuild"/guest/scenarios/* "$root/blcr/scenarios/" 2>/dev/null || true
+# BLCR_SCENARIOS=GLOB (e.g. '1*'): run only the scenarios it matches.
+if [ -n "${BLCR_SCENARIOS:-}" ]; then
+	for f in "$root"/blcr/scenarios/*; do
+		case $(basename "$f") in $BLCR_SCENARIOS) ;; *) rm -f "$f" ;; esac
+	done
+fi
 cp "$kbuild"/src/kmod/*.ko "$root/lib/blcr/"
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/guest-init.sh" "$root/init"

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What cr_restart needs to know of an image before it forks: the records
+// user space restores itself, and what the kernel will map.
+#ifndef BLCR_CLI_RESTART_PLAN_H
+#define BLCR_CLI_RESTART_PLAN_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "blcr_image.h"
+#include "process_state.h"
+
+namespace blcr::cli {
+
+struct SavedMapping {
+	blcr_rec_vma rec{};
+	std::string path;
+};
+
+struct RestartPlan {
+	SavedProcess process;
+	std::vector<SavedFd> fds;
+	std::vector<SavedMapping> mappings;  // in order, all of them
+	std::uint32_t dumpable = 1;
+	std::uint64_t kernel_offset = 0;      // of the THREAD record
+};
+
+// Reads the image at fd (validated already) from its start. 0 or an errno
+// with why set.
+int read_restart_plan(int fd, RestartPlan &out, std::string &why);
+
+// In the child: opens, with the caller's rights, the executable and the
+// files of file-backed mappings (relocated); fds at or above base. Fails
+// when a file is missing, unreadable, or not the size it had.
+int open_mapped_files(const RestartPlan &plan, const std::vector<PathRelocation> &rules, int base,
+		      int &exe_fd, std::vector<int> &map_fds, std::string &why);
+
+}  // namespace blcr::cli
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process-wide signal state: dispositions, queued signals with their
+ * siginfo, and the real-time interval timer with what is left of it. (The
+ * blocked mask and sigaltstack are per thread: thread.c.)
+ */
+#include <linux/hrtimer.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+
+#include "checkpoint.h"
+#include "restart.h"
+
+/* The SA_* flags a restored disposition may carry. */
+#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | \
+		  SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_RESTORER |  \
+		  SA_EXPOSE_TAGBITS | SA_UNSUPPORTED)
+
+static int dump_queue(struct blcr_image_writer *w, struct sigpending *queue,
+		      bool shared)
+{
+	struct blcr_rec_sigpending *recs;
+	struct sigqueue *q;
+	int n = 0, max = 0, i, err = 0;
+
+	spin_lock_irq(&current->sighand->siglock);
+	list_for_each_entry(q, &queue->list, list)
+		max++;
+	spin_unlock_irq(&current->sighand->siglock);
+	if (!max)
+		return 0;
+	recs = kvcalloc(max, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+	/* The target is parked: only it dequeues, so the list cannot shrink. */
+	spin_lock_irq(&current->sighand->siglock);
+	list_for_each_entry(q, &queue->list, list) {
+		if (n == max)
+			break;
+		recs[n].signo = cpu_to_le32(q->info.si_signo);
+		recs[n].shared = cpu_to_le32(shared);
+		memcpy(recs[n].siginfo, &q->info, sizeof(q->info));
+		n++;
+	}
+	spin_unlock_irq(&current->sighand->siglock);
+	for (i = 0; i < n && !err; i++)
+		err = blcr_write_record(w, BLCR_REC_SIGPENDING, &recs[i], sizeof(recs[i]));
+	kvfree(recs);
+	return err;
+}
+
+int blcr_dump_signals(struct blcr_image_writer *w, struct blcr_reason *why)
+{
+	struct blcr_rec_sighand *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	struct signal_struct *sig = current->signal;
+	int i, err;
+
+	if (!h)
+		return -ENOMEM;
+	spin_lock_irq(&current->sighand->siglock);
+	for (i = 0; i < BLCR_NSIG; i++) {
+		const struct sigaction *sa = &current->sighand->action[i].sa;
+
+		h->action[i].handler = cpu_to_le64((unsigned long)sa->sa_handler);
+		h->action[i].flags = cpu_to_le64(sa->sa_flags);
+		h->action[i].restorer = cpu_to_le64((unsigned long)sa->sa_restorer);
+		h->action[i].mask = cpu_to_le64(sa->sa_mask.sig[0]);
+	}
+	if (hrtimer_active(&sig->real_timer))
+		h->itimer_real_ns = cpu_to_le64(max_t(s64, 1,
+			ktime_to_ns(hrtimer_get_remaining(&sig->real_timer))));
+	h->itimer_real_interval_ns = cpu_to_le64(ktime_to_ns(sig->it_real_incr));
+	spin_unlock_irq(&current->sighand->siglock);
+
+	err = blcr_write_record(w, BLCR_REC_SIGHAND, h, sizeof(*h));
+	kfree(h);
+	if (!err)
+		err = dump_queue(w, &current->pending, false);
+	if (!err)
+		err = dump_queue(w, &sig->shared_pending, true);
+	if (err)
+		blcr_fail(why, err, "cannot save the signal state");
+	return err;
+}
+
+int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
+			       struct blcr_reason *why)
+{
+	int i;
+
+	for (i = 0; i < BLCR_NSIG; i++) {
+		if (le64_to_cpu(h->action[i].flags) & ~(u64)SA_KNOWN)
+			return blcr_fail(why, -EINVAL, "invalid flags for signal %d", i + 1);
+		if (le64_to_cpu(h->action[i].handler) >= TASK_SIZE ||
+		    le64_to_cpu(h->action[i].restorer) >= TASK_SIZE)
+			return blcr_fail(why, -EINVAL, "invalid handler for signal %d", i + 1);
+	}
+	if ((s64)le64_to_cpu(h->itimer_real_ns) < 0 ||
+	    (s64)le64_to_cpu(h->itimer_real_interval_ns) < 0)
+		return blcr_fail(why, -EINVAL, "invalid interval timer");
+	return 0;
+}
+
+int blcr_restore_signals(const struct blcr_rec_sighand *h,
+			 const struct blcr_rec_sigpending *pending,
+			 unsigned int nr_pending, struct blcr_reason *why)
+{
+	struct signal_struct *sig = current->signal;
+	unsigned int i;
+
+	flush_signals(current);
+	spin_lock_irq(&current->sighand->siglock);
+	for (i = 0; i < BLCR_NSIG; i++) {
+		struct sigaction *sa = &current->sighand->action[i].sa;
+
+		if (i + 1 == SIGKILL || i + 1 == SIGSTOP)
+			continue;
+		sa->sa_handler = (__sighandler_t)(unsigned long)le64_to_cpu(h->action[i].handler);
+		sa->sa_flags = le64_to_cpu(h->action[i].flags);
+		sa->sa_restorer = (__sigrestore_t)(unsigned long)le64_to_cpu(h->action[i].restorer);
+		sa->sa_mask.sig[0] = le64_to_cpu(h->action[i].mask) &
+				     ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	}
+	spin_unlock_irq(&current->sighand->siglock);
+
+	/* As setitimer(ITIMER_REAL) does. */
+	for (;;) {
+		spin_lock_irq(&current->sighand->siglock);
+		if (hrtimer_try_to_cancel(&sig->real_timer) >= 0)
+			break;
+		spin_unlock_irq(&current->sighand->siglock);
+		hrtimer_cancel_wait_running(&sig->real_timer);
+	}
+	sig->it_real_incr = ns_to_ktime(le64_to_cpu(h->itimer_real_interval_ns));
+	if (h->itimer_real_ns)
+		hrtimer_start(&sig->real_timer, ns_to_ktime(le64_to_cpu(h->itimer_real_ns)),
+			      HRTIMER_MODE_REL);
+	spin_unlock_irq(&current->sighand->siglock);
+
+	for (i = 0; i < nr_pending; i++) {
+		kernel_siginfo_t info;
+		int signo = le32_to_cpu(pending[i].signo);
+
+		if (!valid_signal(signo) || signo == 0 || signo == SIGKILL || signo == SIGSTOP)
+			return blcr_fail(why, -EINVAL, "invalid pending signal %d", signo);
+		memcpy(&info, pending[i].siginfo, sizeof(info));
+		info.si_signo = signo;
+		send_sig_info(signo, &info, current);
+	}
+	return 0;
+}
