@@ -224,9 +224,6 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 	if (err)
 		return err;
 	current->pdeath_signal = le32_to_cpu(t->pdeath_signal);
-	current->sas_ss_sp = le64_to_cpu(t->sas_ss_sp);
-	current->sas_ss_size = le64_to_cpu(t->sas_ss_size);
-	current->sas_ss_flags = le32_to_cpu(t->sas_ss_flags);
 	current->robust_list = (void __user *)(unsigned long)le64_to_cpu(t->robust_list);
 	current->clear_child_tid = (void __user *)(unsigned long)le64_to_cpu(t->clear_child_tid);
 	blcr_set_rseq(current, (void __user *)(unsigned long)le64_to_cpu(t->rseq),
@@ -236,6 +233,10 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 	err = blcr_arch_restore_cpu(regs, regs_len, fpu, fpu_len,
 				    le64_to_cpu(t->sigblocked), retval, &arch_why);
 	if (err)
-		blcr_fail(why, err, "cannot restore the registers: %s", arch_why);
-	return err;
+		return blcr_fail(why, err, "cannot restore the registers: %s", arch_why);
+	/* After rt_sigreturn, which loads a disabled stack from its frame. */
+	current->sas_ss_sp = le64_to_cpu(t->sas_ss_sp);
+	current->sas_ss_size = le64_to_cpu(t->sas_ss_size);
+	current->sas_ss_flags = le32_to_cpu(t->sas_ss_flags);
+	return 0;
 }

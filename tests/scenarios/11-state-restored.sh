@@ -1,0 +1,25 @@
+# Every kind of state crstate sets up (memory kinds, registers, FPU,
+# TLS, files and offsets, cwd, umask, comm, personality, limits, signal
+# dispositions, mask, pending signals with siginfo, sigaltstack, itimer,
+# /proc/PID/{exe,cmdline,environ,maps,auxv}) is checked by the restored
+# process itself.
+# as: root user
+# timeout: 90
+. /blcr/lib.sh
+blcr_load
+
+mkdir run && cd run
+crstate </dev/null >state.out 2>&1 &
+pid=$!
+i=0
+while [ ! -e ready ]; do sleep 0.1; i=$((i + 1)); [ $i -lt 100 ] || fail "crstate not ready: $(cat state.out)"; done
+cr_checkpoint --kill -f ../image "$pid" || fail "cr_checkpoint exit $?"
+wait "$pid" 2>/dev/null || true
+cr_restart ../image </dev/null >restart.out 2>&1 &
+rpid=$!
+sleep 1
+touch go
+wait "$rpid" && rc=0 || rc=$?
+cat state.out
+[ $rc -eq 0 ] || fail "restored crstate exit $rc: $(cat restart.out)"
+grep -q "^OK: 0 failures" state.out || fail "no verdict"

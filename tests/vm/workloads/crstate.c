@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Sets up one of each kind of process state blcr promises to restore,
+// writes "ready", waits (in nanosleep) for a file "go", then checks every
+// item and exits 0 if all survived, else prints what did not and exits 1.
+// Run in an empty directory it owns; checkpoint and restart it between
+// "ready" and "go".
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __func__, __LINE__); \
+	printf(__VA_ARGS__); printf("\n"); } } while (0)
+
+static const size_t PG = 4096;
+static __thread long tls_value = 0x7151;
+
+static uint8_t pattern(uintptr_t addr, int salt) { return (uint8_t)(addr * 131 + salt); }
+static void fill(uint8_t *p, size_t len, int salt) { for (size_t i = 0; i < len; i++) p[i] = pattern((uintptr_t)(p + i), salt); }
+static size_t bad_at(const uint8_t *p, size_t len, int salt)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != pattern((uintptr_t)(p + i), salt))
+			return i + 1;
+	return 0;
+}
+
+/* Reads a small file into out (no malloc: the heap must not move). */
+static char *slurp_into(const char *path, char *out, size_t size, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+	size_t total = 0;
+	if (fd < 0)
+		return NULL;
+	while (total < size - 1 && (n = read(fd, out + total, size - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	out[total] = 0;
+	*len = total;
+	return out;
+}
+
+/*
+ * A shared anonymous mapping is a new shmem object after a restart: its
+ * inode number in /proc/PID/maps is the one thing allowed to differ.
+ */
+static void blank_shmem_inodes(char *maps)
+{
+	for (char *line = maps; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char *end = strchr(line, '\n');
+		char *zero = strstr(line, "/dev/zero (deleted)");
+		if (!zero || (end && zero > end))
+			continue;
+		/* fields: range perms offset dev inode path */
+		char *p = line;
+		for (int f = 0; f < 4; f++) {
+			p = strchr(p, ' ');
+			while (*p == ' ')
+				p++;
+		}
+		while (*p != ' ')
+			*p++ = '0';
+	}
+}
+
+/* State set up before the checkpoint. */
+static uint8_t *anon, *heap, *fpriv, *fshared, *shanon, *none, *split;
+static char proc_before[5][16384];
+static char proc_now[16384];
+static size_t proc_len[5];
+static const char *proc_files[5] = {"/proc/self/exe", "/proc/self/cmdline", "/proc/self/environ",
+				    "/proc/self/maps", "/proc/self/auxv"};
+static volatile sig_atomic_t usr1_seen, rt_value;
+static stack_t altstack;
+static struct timespec itimer_set_at;
+
+static void on_usr1(int sig) { (void)sig; usr1_seen++; }
+static void on_rt(int sig, siginfo_t *si, void *uc) { (void)sig; (void)uc; rt_value = si->si_value.sival_int; }
+
+static void setup(void)
+{
+	/* memory */
+	anon = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < 64; i += 3)
+		fill(anon + i * PG, PG, 1);
+	heap = malloc(300 * 1024);
+	fill(heap, 300 * 1024, 2);
+	int fd = open("mapped.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	uint8_t page[4096];
+	for (int i = 0; i < 8; i++) {
+		for (size_t j = 0; j < PG; j++)
+			page[j] = (uint8_t)(i * PG + j) * 7 + 3;
+		write(fd, page, PG);
+	}
+	fpriv = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	fill(fpriv + 2 * PG, PG, 4);	/* a written (copied) page */
+	fshared = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	fill(fshared + 5 * PG, PG, 5);	/* goes to the file */
+	close(fd);
+	shanon = mmap(NULL, 16 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	fill(shanon, 16 * PG, 6);
+	none = mmap(NULL, 4 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	split = mmap(NULL, 6 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fill(split, 6 * PG, 7);
+	mprotect(split + 2 * PG, 2 * PG, PROT_READ);
+
+	/* files */
+	fd = open("plain.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	write(fd, "0123456789abcdef", 16);
+	dup2(fd, 10);
+	close(fd);
+	lseek(10, 7, SEEK_SET);
+	fd = open("append.txt", O_WRONLY | O_CREAT | O_APPEND, 0644);
+	write(fd, "first\n", 6);
+	dup2(fd, 11);
+	close(fd);
+	fcntl(11, F_SETFD, FD_CLOEXEC);
+	fd = open("gone.txt", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	write(fd, "deleted but open", 16);
+	lseek(fd, 3, SEEK_SET);
+	dup2(fd, 12);
+	close(fd);
+	unlink("gone.txt");
+	dup2(open("/dev/null", O_WRONLY), 13);
+	dup2(open("/dev/zero", O_RDONLY), 14);
+	dup2(open("/dev/urandom", O_RDONLY), 15);
+	mkdir("sub", 0755);
+	for (int i = 0; i < 5; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "sub/f%d", i);
+		close(open(name, O_CREAT | O_WRONLY, 0644));
+	}
+	dup2(open("sub", O_RDONLY | O_DIRECTORY), 16);
+
+	/* process */
+	chdir("sub");
+	umask(027);
+	prctl(PR_SET_NAME, "crstate-x");
+	personality(ADDR_NO_RANDOMIZE);
+	struct rlimit lim = {512, 1024};
+	setrlimit(RLIMIT_NOFILE, &lim);
+	prctl(PR_SET_PDEATHSIG, SIGWINCH);
+
+	/* signals */
+	struct sigaction sa = {0};
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART | SA_ONSTACK;
+	sigaddset(&sa.sa_mask, SIGQUIT);
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_sigaction = on_rt;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGRTMIN + 1, &sa, NULL);
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	sigaddset(&block, SIGRTMIN + 1);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	raise(SIGUSR2);
+	union sigval v = {.sival_int = 42};
+	sigqueue(getpid(), SIGRTMIN + 1, v);
+	altstack.ss_sp = malloc(65536);
+	altstack.ss_size = 65536;
+	sigaltstack(&altstack, NULL);
+	struct itimerval it = {{7, 0}, {100, 0}};
+	setitimer(ITIMER_REAL, &it, NULL);
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &itimer_set_at);
+
+	for (int i = 0; i < 5; i++)
+		slurp_into(proc_files[i], proc_before[i], sizeof proc_before[i], &proc_len[i]);
+	blank_shmem_inodes(proc_before[3]);
+}
+
+static void check_memory(void)
+{
+	size_t at;
+	for (int i = 0; i < 64; i++) {
+		if (i % 3 == 0)
+			CHECK(!(at = bad_at(anon + i * PG, PG, 1)), "anon page %d byte %zu", i, at);
+		else
+			CHECK(anon[i * PG] == 0 && anon[i * PG + 4095] == 0, "untouched anon page %d", i);
+	}
+	CHECK(!(at = bad_at(heap, 300 * 1024, 2)), "heap byte %zu", at);
+	for (at = 0; at < PG && fpriv[at] == (uint8_t)(at * 7 + 3); at++)
+		;
+	CHECK(at == PG, "private file page 0 byte %zu", at);
+	CHECK(!(at = bad_at(fpriv + 2 * PG, PG, 4)), "private file written page byte %zu", at);
+	CHECK(!(at = bad_at(fshared + 5 * PG, PG, 5)), "shared file page byte %zu", at);
+	CHECK(!(at = bad_at(shanon, 16 * PG, 6)), "shared anon byte %zu", at);
+	CHECK(!(at = bad_at(split, 6 * PG, 7)), "split region byte %zu", at);
+	CHECK(tls_value == 0x7151, "TLS (FS base): %lx", tls_value);
+	fshared[0] ^= 1;	/* still writable and shared */
+}
+
+static void check_files(void)
+{
+	char buf[64] = {0};
+	CHECK(lseek(10, 0, SEEK_CUR) == 7, "plain offset %ld", (long)lseek(10, 0, SEEK_CUR));
+	CHECK(read(10, buf, 3) == 3 && !memcmp(buf, "789", 3), "plain contents '%s'", buf);
+	CHECK(fcntl(11, F_GETFL) & O_APPEND, "append flag");
+	CHECK(fcntl(11, F_GETFD) == FD_CLOEXEC, "close-on-exec on 11");
+	CHECK(fcntl(10, F_GETFD) == 0, "no close-on-exec on 10");
+	write(11, "second\n", 7);
+	int fd = open("../append.txt", O_RDONLY);
+	memset(buf, 0, sizeof buf);
+	read(fd, buf, sizeof buf - 1);
+	close(fd);
+	CHECK(!strcmp(buf, "first\nsecond\n"), "append.txt '%s'", buf);
+	CHECK(lseek(12, 0, SEEK_CUR) == 3, "deleted file offset");
+	memset(buf, 0, sizeof buf);
+	CHECK(pread(12, buf, 16, 0) == 16 && !strcmp(buf, "deleted but open"), "deleted file '%s'", buf);
+	struct stat st;
+	CHECK(fstat(12, &st) == 0 && st.st_nlink == 0, "deleted file is not deleted");
+	char link[256] = {0};
+	readlink("/proc/self/fd/13", link, sizeof link - 1);
+	CHECK(!strcmp(link, "/dev/null"), "fd 13 is %s", link);
+	readlink("/proc/self/fd/14", link, sizeof link - 1);
+	CHECK(read(14, buf, 4) == 4 && !buf[0] && !buf[3], "/dev/zero");
+	CHECK(read(15, buf, 8) == 8, "/dev/urandom");
+	DIR *d = fdopendir(dup(16));
+	int entries = 0;
+	while (readdir(d))
+		entries++;
+	closedir(d);
+	CHECK(entries == 7, "directory has %d entries", entries);
+	char cwd[256];
+	CHECK(getcwd(cwd, sizeof cwd) && strstr(cwd, "/sub"), "cwd %s", cwd);
+	mode_t old = umask(0);
+	CHECK(old == 027, "umask %o", old);
+}
+
+static void check_process(void)
+{
+	char comm[17] = {0};
+	prctl(PR_GET_NAME, comm);
+	CHECK(!strcmp(comm, "crstate-x"), "comm %s", comm);
+	CHECK(personality(0xffffffff) == ADDR_NO_RANDOMIZE, "personality %x", personality(0xffffffff));
+	struct rlimit lim;
+	getrlimit(RLIMIT_NOFILE, &lim);
+	CHECK(lim.rlim_cur == 512 && lim.rlim_max == 1024, "RLIMIT_NOFILE %lu/%lu", lim.rlim_cur, lim.rlim_max);
+	int sig = 0;
+	prctl(PR_GET_PDEATHSIG, &sig);
+	CHECK(sig == SIGWINCH, "pdeathsig %d", sig);
+	for (int i = 0; i < 5; i++) {
+		size_t len;
+		char *now = slurp_into(proc_files[i], proc_now, sizeof proc_now, &len);
+		if (i == 3 && now)
+			blank_shmem_inodes(now);
+		if (now && len == proc_len[i] && !memcmp(now, proc_before[i], len))
+			continue;
+		size_t at = 0;
+		while (now && at < len && at < proc_len[i] && now[at] == proc_before[i][at])
+			at++;
+		const char *line = proc_before[i] + at;
+		while (line > proc_before[i] && line[-1] != '\n')
+			line--;
+		CHECK(0, "%s differs from byte %zu (%zu -> %zu bytes), line was: %.100s; now: %.100s",
+		      proc_files[i], at, proc_len[i], len, line, now ? now + (line - proc_before[i]) : "");
+	}
+	if (sched_getcpu() < 0)
+		CHECK(0, "sched_getcpu (rseq)");
+}
+
+static void check_signals(void)
+{
+	struct sigaction sa;
+	sigaction(SIGUSR1, NULL, &sa);
+	CHECK(sa.sa_handler == on_usr1 && (sa.sa_flags & (SA_RESTART | SA_ONSTACK)) == (SA_RESTART | SA_ONSTACK) &&
+	      sigismember(&sa.sa_mask, SIGQUIT), "SIGUSR1 disposition");
+	sigaction(SIGTERM, NULL, &sa);
+	CHECK(sa.sa_handler == SIG_IGN, "SIGTERM ignored");
+	sigset_t now, pending;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	CHECK(sigismember(&now, SIGUSR2) && sigismember(&now, SIGRTMIN + 1) && !sigismember(&now, SIGUSR1), "blocked mask");
+	sigpending(&pending);
+	CHECK(sigismember(&pending, SIGUSR2) && sigismember(&pending, SIGRTMIN + 1), "pending signals");
+	stack_t ss;
+	sigaltstack(NULL, &ss);
+	CHECK(ss.ss_sp == altstack.ss_sp && ss.ss_size == altstack.ss_size, "sigaltstack");
+	struct itimerval it;
+	getitimer(ITIMER_REAL, &it);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	const long elapsed = t.tv_sec - itimer_set_at.tv_sec;
+	CHECK(it.it_interval.tv_sec == 7 && it.it_value.tv_sec <= 100 - elapsed + 1 &&
+	      it.it_value.tv_sec >= 100 - elapsed - 30, "itimer %ld s left, %ld elapsed, interval %ld",
+	      (long)it.it_value.tv_sec, elapsed, (long)it.it_interval.tv_sec);
+	sigset_t rt;
+	sigemptyset(&rt);
+	sigaddset(&rt, SIGRTMIN + 1);
+	sigprocmask(SIG_UNBLOCK, &rt, NULL);
+	CHECK(rt_value == 42, "queued signal value %d", (int)rt_value);
+}
+
+/* Registers that live across a blocking system call, set and checked in asm. */
+static int wait_with_registers(void)
+{
+	static const uint64_t x[2] = {0x1122334455667788ull, 0x99aabbccddeeff00ull};
+	uint64_t r12, r13, r14, r15, out[2];
+	struct timespec pause = {0, 50 * 1000 * 1000};
+	for (;;) {
+		if (access("../go", F_OK) == 0)
+			break;
+		__asm__ volatile("movdqu %[x], %%xmm9\n\t"
+				 "mov $0x1212, %%r12\n\tmov $0x1313, %%r13\n\tmov $0x1414, %%r14\n\tmov $0x1515, %%r15\n\t"
+				 "mov %[nr], %%eax\n\tmov %[req], %%rdi\n\txor %%esi, %%esi\n\tsyscall\n\t"
+				 "mov %%r12, %[a]\n\tmov %%r13, %[b]\n\tmov %%r14, %[c]\n\tmov %%r15, %[d]\n\t"
+				 "movdqu %%xmm9, %[o]"
+				 : [a] "=m"(r12), [b] "=m"(r13), [c] "=m"(r14), [d] "=m"(r15), [o] "=m"(out)
+				 : [x] "m"(x), [nr] "i"(SYS_nanosleep), [req] "r"(&pause)
+				 : "rax", "rdi", "rsi", "rcx", "r11", "r12", "r13", "r14", "r15", "xmm9", "memory");
+		if (r12 != 0x1212 || r13 != 0x1313 || r14 != 0x1414 || r15 != 0x1515 ||
+		    out[0] != x[0] || out[1] != x[1]) {
+			printf("FAIL registers: r12 %lx r13 %lx r14 %lx r15 %lx xmm9 %lx:%lx\n",
+			       r12, r13, r14, r15, out[0], out[1]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	unsigned int mxcsr = 0x1f80 | (3u << 13);	/* round toward zero */
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	setup();
+	close(open("../ready", O_CREAT | O_WRONLY, 0644));
+	failures += wait_with_registers();
+	unsigned int now;
+	__asm__ volatile("stmxcsr %0" : "=m"(now));
+	CHECK(now == mxcsr, "MXCSR %x", now);
+	check_memory();
+	check_files();
+	check_process();
+	check_signals();
+	printf("%s: %d failures\n", failures ? "FAIL" : "OK", failures);
+	return failures ? 1 : 0;
+}
