@@ -5,6 +5,7 @@
 #   make check            unit tests + VM suite on Debian's 6.1 and 6.12 kernels
 #   make check-e2e        the Debian packages end to end in a full Debian guest (slow)
 #   make demo             boots a VM and shows blcr at work
+#   make bench            blcr vs CRIU vs dd in a VM (docs/performance.md)
 #   make install DESTDIR= FHS install; module sources to /usr/src/blcr-VERSION,
 #                         man pages to PREFIX/share/man
 #   make deb / make rpm   packages into build/deb, build/rpm (packaging/)
@@ -46,6 +47,9 @@ check:
 
 check-e2e:
 	BUILD=$(abspath $(BUILD)) tests/e2e/run.sh
+
+bench:
+	BUILD=$(abspath $(BUILD)) bench/run.sh
 
 demo:
 	tests/deps.sh
@@ -97,4 +101,4 @@ clean:
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules check check-e2e demo install clean deb rpm check-packages
+.PHONY: all user modules check check-e2e bench demo install clean deb rpm check-packages

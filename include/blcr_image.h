@@ -136,9 +136,9 @@ struct blcr_record_header {
 };			/* 32 */
 
 /*
- * Payloads. A process is a run of records, in this order: PROCESS, then the
- * kernel's (THREAD, CPU_REGS, CPU_FPU, SIGHAND, SIGPENDING*, MM, VMA*,
- * PAGES*), then FD*. Fixed parts are followed by the variable parts their
+ * Payloads. A process is a run of records, in this order: the kernel's
+ * (THREAD, CPU_REGS, CPU_FPU, SIGHAND, SIGPENDING*, MM, then VMA each
+ * followed by its PAGES if any), then PROCESS and FD*. Fixed parts are followed by the variable parts their
  * *_len fields announce (strings include their NUL). Written by:
  *   user space (cr_checkpoint, from /proc): PROCESS, FD
  *   the kernel (the target itself, parked): everything else

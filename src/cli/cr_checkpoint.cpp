@@ -371,13 +371,13 @@ int run_checkpoint(const CheckpointOptions &o)
 			why = "cannot write the image";
 		if (!err && !out.own_fd && ::lseek(out.fd, static_cast<off_t>(records.offset()), SEEK_SET) < 0)
 			err = errno, why = "cannot seek --fd";
-		if (!err)
-			err = finish_output(o, out, why);
 		if (!err && o.timeout && clock::now() > deadline) {
 			err = ETIME;
 			why = "checkpoint of process " + pid + " not complete after " +
 			      std::to_string(o.timeout) + " s: abandoned, the process continues";
 		}
+		if (!err)
+			err = finish_output(o, out, why);
 	}
 	if (err) {
 		// Closing the control file lets the target resume untouched.

@@ -34,7 +34,7 @@ int blcr_reader_next(struct blcr_image_reader *r, const char **why);
  */
 int blcr_reader_payload(struct blcr_image_reader *r, size_t max, void **buf,
 			const char **why);
-/* Exactly @len bytes of the current payload into @buf, no CRC. */
+/* Exactly @len bytes of the current payload into @buf, CRC checked. */
 int blcr_reader_payload_fixed(struct blcr_image_reader *r, void *buf,
 			      size_t len, const char **why);
 

@@ -122,6 +122,7 @@ int blcr_dump_thread(struct blcr_image_writer *w, struct blcr_reason *why)
 	if (resume == BLCR_SYSCALL_RESTART_BLOCK && !save_restart_block(&t))
 		resume = BLCR_SYSCALL_NONE;
 
+
 	err = blcr_write_record(w, BLCR_REC_THREAD, &t, sizeof(t));
 	if (!err)
 		err = blcr_arch_dump_cpu(w, resume);
@@ -220,9 +221,6 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 	const char *arch_why = "";
 	int err;
 
-	err = restore_restart_block(t, why);
-	if (err)
-		return err;
 	current->pdeath_signal = le32_to_cpu(t->pdeath_signal);
 	current->robust_list = (void __user *)(unsigned long)le64_to_cpu(t->robust_list);
 	current->clear_child_tid = (void __user *)(unsigned long)le64_to_cpu(t->clear_child_tid);
@@ -234,7 +232,13 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 				    le64_to_cpu(t->sigblocked), retval, &arch_why);
 	if (err)
 		return blcr_fail(why, err, "cannot restore the registers: %s", arch_why);
-	/* After rt_sigreturn, which loads a disabled stack from its frame. */
+	/*
+	 * After rt_sigreturn, which loads a disabled stack from its frame and
+	 * resets restart_block to "return EINTR".
+	 */
+	err = restore_restart_block(t, why);
+	if (err)
+		return err;
 	current->sas_ss_sp = le64_to_cpu(t->sas_ss_sp);
 	current->sas_ss_size = le64_to_cpu(t->sas_ss_size);
 	current->sas_ss_flags = le32_to_cpu(t->sas_ss_flags);

@@ -354,6 +354,16 @@ std::uint32_t build_arch() noexcept
 #endif
 }
 
+// The CPUID bits of cpu_features[BLCR_X86_CPU_CPUID] that name instructions
+// a program may have chosen to use (not performance hints such as ERMS).
+constexpr std::uint64_t leaf1_ecx_isa = (1u << 0) | (1u << 1) | (1u << 9) | (1u << 12) | (1u << 13) |
+					(1u << 19) | (1u << 20) | (1u << 22) | (1u << 23) | (1u << 25) |
+					(1u << 26) | (1u << 28) | (1u << 29) | (1u << 30);
+constexpr std::uint64_t leaf7_ebx_isa = (1u << 3) | (1u << 5) | (1u << 8) | (1u << 16) | (1u << 17) |
+					(1u << 18) | (1u << 19) | (1u << 21) | (1u << 23) | (1u << 28) |
+					(1u << 29) | (1u << 30) | (1u << 31);
+constexpr std::uint64_t x86_isa_mask = leaf7_ebx_isa << 32 | leaf1_ecx_isa;
+
 HostInfo this_host()
 {
 	HostInfo h;
@@ -367,6 +377,10 @@ HostInfo this_host()
 	}
 #if defined(__x86_64__) || defined(__i386__)
 	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+	if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0)
+		h.cpuid_isa = ecx;
+	if (unsigned int a7, b7, c7, d7; __get_cpuid_count(7, 0, &a7, &b7, &c7, &d7) != 0)
+		h.cpuid_isa |= static_cast<std::uint64_t>(b7) << 32;
 	if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_OSXSAVE) != 0) {
 		std::uint32_t lo = 0, hi = 0;
 		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
@@ -399,6 +413,12 @@ int check_host(const HeaderInfo &image, const HostInfo &host, std::string &messa
 		if ((need & ~host.xfeatures) != 0) {
 			message = "image uses CPU state components " + hex(need) +
 				  ", this CPU enables " + hex(host.xfeatures);
+			return EINVAL;
+		}
+		const std::uint64_t isa = image.cpu_features[BLCR_X86_CPU_CPUID] & x86_isa_mask;
+		if ((isa & ~host.cpuid_isa) != 0) {
+			message = "this CPU lacks instruction-set features the image's CPU had (CPUID bits " +
+				  hex(isa & ~host.cpuid_isa) + ")";
 			return EINVAL;
 		}
 		if (image.cpu_features[BLCR_X86_CPU_FPU_FORMAT] > BLCR_FPU_FMT_XSAVE) {

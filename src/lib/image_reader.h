@@ -111,6 +111,7 @@ struct HostInfo {
 	std::string kernel_release;
 	std::string kernel_build;
 	std::uint64_t xfeatures = 0;  // x86: XCR0; 0 elsewhere
+	std::uint64_t cpuid_isa = 0;  // x86: CPUID.7.0:EBX << 32 | CPUID.1:ECX
 };
 
 HostInfo this_host();

@@ -3,14 +3,18 @@
 # and scenarios, and prints one line per test:
 #
 #   run.sh --line 6.1|6.12 --userbuild DIR --out DIR [--cpu MODEL] [--smp N] [--demo]
+#          [--mem SIZE] [--scenarios DIR] [--extra DIR]
 #
 # BLCR_SCENARIOS=GLOB restricts the run to the scenarios whose file names
 # match. --userbuild is the CMake build tree of user space; --out receives the
 # module build, the initramfs, the serial logs and "summary" ("PASSED FAILED").
+# --mem is the guest's memory (qemu -m, default 1G); --scenarios takes the
+# scenarios (*.sh only) from DIR instead of tests/scenarios; --extra copies
+# DIR's tree over the initramfs root (its programs' libraries come along).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-line= userbuild= out= cpu=qemu64 smp=1 demo=
+line= userbuild= out= cpu=qemu64 smp=1 demo= mem=1G scenarios= extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--line) line=$2; shift ;;
@@ -19,6 +23,9 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--demo) demo=1 ;;
+	--mem) mem=$2; shift ;;
+	--scenarios) scenarios=$(cd "$2" && pwd); shift ;;
+	--extra) extra=$(cd "$2" && pwd); shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -49,8 +56,12 @@ root=$out/initramfs
 rm -rf "$root" && mkdir -p "$root"/{bin,etc,lib/blcr,blcr/bin,blcr/scenarios}
 DESTDIR=$root cmake --install "$userbuild" --prefix /usr >/dev/null
 cp "$userbuild"/guest/bin/* "$root/blcr/bin/"
-cp "$top"/tests/scenarios/*.sh "$top"/tests/scenarios/*.c "$root/blcr/scenarios/" 2>/dev/null || true
-cp "$userbuild"/guest/scenarios/* "$root/blcr/scenarios/" 2>/dev/null || true
+if [ -n "$scenarios" ]; then
+	cp "$scenarios"/*.sh "$root/blcr/scenarios/"
+else
+	cp "$top"/tests/scenarios/*.sh "$top"/tests/scenarios/*.c "$root/blcr/scenarios/" 2>/dev/null || true
+	cp "$userbuild"/guest/scenarios/* "$root/blcr/scenarios/" 2>/dev/null || true
+fi
 # BLCR_SCENARIOS=GLOB (e.g. '1*'): run only the scenarios it matches.
 if [ -n "${BLCR_SCENARIOS:-}" ]; then
 	for f in "$root"/blcr/scenarios/*; do
@@ -62,6 +73,7 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/guest-init.sh" "$root/init"
 cp "$top/tests/vm/guest-lib.sh" "$root/blcr/lib.sh"
 [ -z "$demo" ] || cp "$top/tests/demo.sh" "$root/blcr/demo.sh"
+[ -z "$extra" ] || cp -a "$extra/." "$root/"
 printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nuser:x:1000:\n' >"$root/etc/group"
 # (ldd fails on scripts and static programs: that is expected)
@@ -76,7 +88,7 @@ printf 'root:x:0:\nuser:x:1000:\n' >"$root/etc/group"
 # console, kernel messages included, goes to console.log.
 console=$out/console.log
 rm -f "$out/qemu.pid"
-exec {guest}< <(exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m 1G \
+exec {guest}< <(exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-nodefaults -display none -no-reboot -pidfile "$out/qemu.pid" \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 quiet" \
