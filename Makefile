@@ -23,8 +23,8 @@ CMAKE_FLAGS ?=
 
 # Files the module build needs; also what DKMS gets.
 KMOD_SOURCES := dkms.conf $(filter-out %.mod.c,$(wildcard src/kmod/*.[ch])) src/kmod/Kbuild src/kmod/Makefile \
-	$(wildcard src/arch/*/*.h) \
-	include/blcr_ioctl.h include/blcr_errcodes.h include/blcr_version.h
+	$(wildcard src/arch/*/*.[ch]) \
+	include/blcr_ioctl.h include/blcr_errcodes.h include/blcr_version.h include/blcr_image.h
 
 # Man pages, installed uncompressed into man<section> (the package tools
 # compress them).
@@ -42,6 +42,11 @@ modules:
 	@[ -d "$(KDIR)" ] || { echo "make modules: no kernel build tree at $(KDIR); install linux-headers-$(KVER) or pass KVER=/KDIR=" >&2; exit 1; }
 	$(MAKE) -C src/kmod KDIR=$(KDIR)
 
+# The module sources exactly as DKMS gets them (the VM suite builds from these too).
+kmod-sources:
+	@[ -n "$(DEST)" ] || { echo "make kmod-sources DEST=DIR" >&2; exit 2; }
+	for f in $(KMOD_SOURCES); do install -D -m 0644 $$f $(DEST)/$$f; done
+
 check:
 	BUILD=$(abspath $(BUILD)) tests/check.sh
 
@@ -58,7 +63,7 @@ demo:
 
 install: user
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)/user --prefix $(PREFIX)
-	for f in $(KMOD_SOURCES); do install -D -m 0644 $$f $(DESTDIR)/usr/src/blcr-$(VERSION)/$$f; done
+	$(MAKE) kmod-sources DEST=$(DESTDIR)/usr/src/blcr-$(VERSION)
 	install -D -m 0644 systemd/blcr.service $(DESTDIR)/usr/lib/systemd/system/blcr.service
 	install -d $(DESTDIR)/usr/libexec/blcr
 	sed 's/@VERSION@/$(VERSION)/' systemd/blcr-modules >$(DESTDIR)/usr/libexec/blcr/blcr-modules
@@ -101,4 +106,4 @@ clean:
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules check check-e2e bench demo install clean deb rpm check-packages
+.PHONY: all user modules kmod-sources check check-e2e bench demo install clean deb rpm check-packages

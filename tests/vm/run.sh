@@ -40,8 +40,9 @@ echo "0 1" >"$out/summary"
 
 # Modules: built in a copy of the sources so that kernels do not share objects.
 kbuild=$out/kmod
-rm -rf "$kbuild" && mkdir -p "$kbuild/src"
-cp -r "$top/include" "$kbuild/" && cp -r "$top/src/kmod" "$top/src/arch" "$kbuild/src/"
+rm -rf "$kbuild"
+# Exactly the files the DKMS package ships, so a missing one fails here.
+make -s -C "$top" kmod-sources DEST="$kbuild" >/dev/null
 if ! make -C "$kbuild/src/kmod" KDIR="$kdir" BLCR_WERROR=y >"$out/kmod-build.log" 2>&1; then
 	echo "$tag FAIL module-build: see $out/kmod-build.log"
 	tail -n 20 "$out/kmod-build.log" | sed 's/^/    /'
