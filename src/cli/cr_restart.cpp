@@ -28,7 +28,6 @@
 
 #include "blcr_ioctl.h"
 #include "cli_common.h"
-#include "image_reader.h"
 #include "libcr.h"
 #include "relocate.h"
 #include "request_options.h"
@@ -262,14 +261,10 @@ int run_restart(const RestartOptions &o)
 		return report_failure(o, {err, "cannot open " + o.path + ": " + std::strerror(err)},
 				      o.hooks.fail_args);
 	}
-	blcr::image::Summary summary;
-	std::string why;
-	if (const int err = blcr::image::validate(image, summary, why); err)
-		return report_failure(o, {err, why}, hook_for(o.hooks, err));
-	if (const int err = blcr::image::check_host(summary.header, blcr::image::this_host(), why); err)
-		return report_failure(o, {err, why}, hook_for(o.hooks, err));
+	// One pass checks the whole image and gathers what the child needs.
 	RestartPlan plan;
-	if (const int err = read_restart_plan(image, plan, why); err)
+	std::string why;
+	if (const int err = read_restart_plan(image, blcr::image::this_host(), plan, why); err)
 		return report_failure(o, {err, why}, hook_for(o.hooks, err));
 
 	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);

@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image_reader.h"
-
 namespace blcr::cli {
 
 namespace {
@@ -37,7 +35,7 @@ int read_all(image::Reader &r, const image::RecordInfo &rec, std::vector<std::ui
 
 }  // namespace
 
-int read_restart_plan(int fd, RestartPlan &out, std::string &why)
+int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std::string &why)
 {
 	if (::lseek(fd, 0, SEEK_SET) != 0) {
 		why = "the image must be a seekable file";
@@ -49,6 +47,8 @@ int read_restart_plan(int fd, RestartPlan &out, std::string &why)
 		why = r.error();
 		return err;
 	}
+	if (const int err = image::check_host(h, host, why); err)
+		return err;
 	bool have_process = false;
 	for (;;) {
 		image::RecordInfo rec;
@@ -56,8 +56,13 @@ int read_restart_plan(int fd, RestartPlan &out, std::string &why)
 			why = r.error();
 			return err;
 		}
-		if (rec.tag == BLCR_REC_END)
+		if (rec.tag == BLCR_REC_END) {
+			if (const int err = r.finish(); err) {
+				why = r.error();
+				return err;
+			}
 			break;
+		}
 		std::vector<std::uint8_t> payload;
 		switch (rec.tag) {
 		case BLCR_REC_THREAD:

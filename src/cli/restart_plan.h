@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "blcr_image.h"
+#include "image_reader.h"
 #include "process_state.h"
 
 namespace blcr::cli {
@@ -26,9 +27,11 @@ struct RestartPlan {
 	std::uint64_t kernel_offset = 0;      // of the THREAD record
 };
 
-// Reads the image at fd (validated already) from its start. 0 or an errno
+// Reads and checks the whole image at fd from its start, in one pass: the
+// header first (refused unless it can be restarted on host), then every
+// record and its CRC, to the END record and nothing after it. 0 or an errno
 // with why set.
-int read_restart_plan(int fd, RestartPlan &out, std::string &why);
+int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std::string &why);
 
 // In the child: opens, with the caller's rights, the executable and the
 // files of file-backed mappings (relocated); fds at or above base. Fails

@@ -72,6 +72,7 @@ static int check_header(struct file *image, struct blcr_reason *why)
 	size_t vdso_size;
 	loff_t pos = 0;
 	int err = -EINVAL;
+	u32 crc;
 
 	if (!h)
 		return -ENOMEM;
@@ -79,18 +80,16 @@ static int check_header(struct file *image, struct blcr_reason *why)
 		blcr_fail(why, err, "image is truncated");
 		goto out;
 	}
-	blcr_arch_vdso(current->mm, &vdso, &vdso_size);
-	{
-		u32 crc = le32_to_cpu(h->header_crc);
-
-		h->header_crc = 0;
-		if (memcmp(h->magic, BLCR_IMAGE_MAGIC, BLCR_IMAGE_MAGIC_LEN) ||
-		    le32_to_cpu(h->format_version) != BLCR_IMAGE_VERSION ||
-		    crc != blcr_crc32c(0, h, sizeof(*h))) {
-			blcr_fail(why, err, "not a valid blcr image");
-			goto out;
-		}
+	/* The header CRC is computed with its own field zero. */
+	crc = le32_to_cpu(h->header_crc);
+	h->header_crc = 0;
+	if (memcmp(h->magic, BLCR_IMAGE_MAGIC, BLCR_IMAGE_MAGIC_LEN) ||
+	    le32_to_cpu(h->format_version) != BLCR_IMAGE_VERSION ||
+	    crc != blcr_crc32c(0, h, sizeof(*h))) {
+		blcr_fail(why, err, "not a valid blcr image");
+		goto out;
 	}
+	blcr_arch_vdso(current->mm, &vdso, &vdso_size);
 	if (le32_to_cpu(h->arch) != BLCR_ARCH_ID || le32_to_cpu(h->page_size) != PAGE_SIZE) {
 		blcr_fail(why, err, "image is for another architecture or page size");
 		goto out;

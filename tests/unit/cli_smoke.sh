@@ -9,25 +9,7 @@ failures=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# check WANT_STATUS PATTERN COMMAND...: exit status, and PATTERN (grep -E)
-# in stdout+stderr; an empty PATTERN means the output must be empty.
-check() {
-	want=$1 pattern=$2
-	shift 2
-	"$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $got, want $want"
-	elif [ -z "$pattern" ] && [ -s "$tmp/out" ]; then
-		echo "FAIL: $*: expected no output"
-	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/out"; then
-		echo "FAIL: $*: output does not match '$pattern'"
-	else
-		return 0
-	fi
-	sed 's/^/    | /' "$tmp/out"
-	failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 if [ -e /proc/checkpoint/ctrl ]; then
 	loaded=1 version_status=0 kernel_line='^blcr kernel interface [0-9]+\.[0-9]+, module '

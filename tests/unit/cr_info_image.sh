@@ -10,22 +10,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 "$make_image" "$tmp" || { echo "FAIL: make_image"; exit 1; }
 
-# check WANT_STATUS PATTERN COMMAND...: exit status, PATTERN (grep -E) in the output.
-check() {
-	want=$1 pattern=$2
-	shift 2
-	"$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $got, want $want"
-	elif ! grep -Eq -- "$pattern" "$tmp/out"; then
-		echo "FAIL: $*: output does not match '$pattern'"
-	else
-		return 0
-	fi
-	sed 's/^/    | /' "$tmp/out"
-	failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 v=$tmp/valid.img c=$tmp/corrupt.img
 check 0 '^format version: +1$' "$cr_info" "$v"
@@ -40,7 +25,7 @@ check 0 "^total size: +$(wc -c <"$v") bytes\$" "$cr_info" "$v"
 check 0 '^  "format_version": 1,$' "$cr_info" --json "$v"
 check 0 '"name": "PAD", "count": 1' "$cr_info" --json "$v"
 if command -v python3 >/dev/null; then
-	check 0 '' sh -c '"$1" --json "$2" | python3 -m json.tool' sh "$cr_info" "$v"
+	check 0 '.' sh -c '"$1" --json "$2" | python3 -m json.tool' sh "$cr_info" "$v"
 fi
 check 22 "^cr_info: $c: CRC mismatch in record 1 \\(tag thread/0x0201\\) at offset 608\$" "$cr_info" "$c"
 check 22 'CRC mismatch' "$cr_info" --json "$c"

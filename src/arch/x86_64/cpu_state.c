@@ -198,9 +198,9 @@ long blcr_arch_mprotect(unsigned long addr, unsigned long len,
 }
 
 /*
- * Builds in @fpstate_buf the FPU area of a signal frame from the saved one:
- * FXSAVE as is, or XSAVE with the sigframe's software bytes and end marker
- * instead of ptrace's XCR0 word.
+ * Builds in @out the FPU area of a signal frame from the saved one: the
+ * legacy FXSAVE area alone, or XSAVE with the sigframe's software bytes and
+ * end marker instead of ptrace's XCR0 word.
  */
 static int build_fpstate(const void *fpu, size_t fpu_len, u8 *out,
 			 size_t *out_len, bool *xsave, const char **why)
@@ -210,27 +210,24 @@ static int build_fpstate(const void *fpu, size_t fpu_len, u8 *out,
 	u32 magic2 = FP_XSTATE_MAGIC2;
 
 	memcpy(out, fpu, fpu_len);
-	if (fpu_len == FXSAVE_SIZE) {
-		memset(out + PTRACE_XCR0_OFFSET, 0, FXSAVE_SIZE - PTRACE_XCR0_OFFSET);
-		*out_len = FXSAVE_SIZE;
-		*xsave = false;
-		return 0;
-	}
-	if (fpu_len < XSAVE_HDR_OFFSET + 64) {
-		*why = "saved FPU state has an impossible size";
-		return -EINVAL;
-	}
-	memcpy(&xfeatures, (const u8 *)fpu + PTRACE_XCR0_OFFSET, sizeof(xfeatures));
-	memcpy(&xstate_bv, (const u8 *)fpu + XSAVE_HDR_OFFSET, sizeof(xstate_bv));
-	if (!boot_cpu_has(X86_FEATURE_OSXSAVE)) {
+	*xsave = false;
+	if (fpu_len != FXSAVE_SIZE) {
+		if (fpu_len < XSAVE_HDR_OFFSET + 64) {
+			*why = "saved FPU state has an impossible size";
+			return -EINVAL;
+		}
+		memcpy(&xfeatures, (const u8 *)fpu + PTRACE_XCR0_OFFSET, sizeof(xfeatures));
+		memcpy(&xstate_bv, (const u8 *)fpu + XSAVE_HDR_OFFSET, sizeof(xstate_bv));
+		*xsave = boot_cpu_has(X86_FEATURE_OSXSAVE);
 		/* An FXSAVE CPU can take it if only x87 and SSE were in use. */
-		if (xstate_bv & ~(u64)3) {
+		if (!*xsave && xstate_bv & ~(u64)3) {
 			*why = "saved FPU state uses XSAVE components this CPU lacks";
 			return -EINVAL;
 		}
+	}
+	if (!*xsave) {
 		memset(out + PTRACE_XCR0_OFFSET, 0, FXSAVE_SIZE - PTRACE_XCR0_OFFSET);
 		*out_len = FXSAVE_SIZE;
-		*xsave = false;
 		return 0;
 	}
 	sw.magic1 = FP_XSTATE_MAGIC1;
@@ -240,7 +237,6 @@ static int build_fpstate(const void *fpu, size_t fpu_len, u8 *out,
 	memcpy(out + PTRACE_XCR0_OFFSET, &sw, sizeof(sw));
 	memcpy(out + fpu_len, &magic2, sizeof(magic2));
 	*out_len = fpu_len + FP_XSTATE_MAGIC2_SIZE;
-	*xsave = true;
 	return 0;
 }
 
