@@ -250,6 +250,18 @@ struct blcr_rec_mm {
 #define BLCR_VMA_FILE 0x0004		/* by reference: path, pgoff */
 #define BLCR_VMA_SHMEM 0x0008		/* shared anonymous (contents saved) */
 #define BLCR_VMA_SPECIAL 0x0010		/* kernel-provided ([vdso], [vvar]...): path is its name */
+/* How the process set the mapping up: mmap flags and madvise()/mlock() state. */
+#define BLCR_VMA_NORESERVE 0x0020	/* MAP_NORESERVE: no swap space reserved */
+#define BLCR_VMA_HUGEPAGE 0x0040	/* MADV_HUGEPAGE */
+#define BLCR_VMA_NOHUGEPAGE 0x0080	/* MADV_NOHUGEPAGE */
+#define BLCR_VMA_DONTDUMP 0x0100	/* MADV_DONTDUMP */
+#define BLCR_VMA_DONTFORK 0x0200	/* MADV_DONTFORK */
+#define BLCR_VMA_WIPEONFORK 0x0400	/* MADV_WIPEONFORK */
+#define BLCR_VMA_SEQ_READ 0x0800	/* MADV_SEQUENTIAL */
+#define BLCR_VMA_RAND_READ 0x1000	/* MADV_RANDOM */
+#define BLCR_VMA_LOCKED 0x2000		/* mlock() */
+#define BLCR_VMA_LOCKONFAULT 0x4000	/* mlock2(MLOCK_ONFAULT); with LOCKED */
+#define BLCR_VMA_MERGEABLE 0x8000	/* MADV_MERGEABLE (KSM) */
 struct blcr_rec_vma {
 	__le64 start;
 	__le64 end;

@@ -200,6 +200,47 @@ static u32 prot_of(unsigned long vm_flags)
 	       (vm_flags & VM_EXEC ? BLCR_VMA_PROT_EXEC : 0);
 }
 
+/* The madvise() state of a mapping, and the advice that recreates it. */
+static const struct {
+	unsigned long vm_flag;
+	u32 flag;			/* BLCR_VMA_* */
+	int advice;
+} vma_advice[] = {
+	{ VM_HUGEPAGE, BLCR_VMA_HUGEPAGE, MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, BLCR_VMA_NOHUGEPAGE, MADV_NOHUGEPAGE },
+	{ VM_DONTDUMP, BLCR_VMA_DONTDUMP, MADV_DONTDUMP },
+	{ VM_DONTCOPY, BLCR_VMA_DONTFORK, MADV_DONTFORK },
+	{ VM_WIPEONFORK, BLCR_VMA_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_SEQ_READ, BLCR_VMA_SEQ_READ, MADV_SEQUENTIAL },
+	{ VM_RAND_READ, BLCR_VMA_RAND_READ, MADV_RANDOM },
+	{ VM_MERGEABLE, BLCR_VMA_MERGEABLE, MADV_MERGEABLE },
+};
+
+#define BLCR_VMA_SETUP_FLAGS (BLCR_VMA_NORESERVE | BLCR_VMA_HUGEPAGE |	\
+			      BLCR_VMA_NOHUGEPAGE | BLCR_VMA_DONTDUMP |	\
+			      BLCR_VMA_DONTFORK | BLCR_VMA_WIPEONFORK |	\
+			      BLCR_VMA_SEQ_READ | BLCR_VMA_RAND_READ |	\
+			      BLCR_VMA_LOCKED | BLCR_VMA_LOCKONFAULT |	\
+			      BLCR_VMA_MERGEABLE)
+
+/* How the process set up a (non-special) mapping: BLCR_VMA_SETUP_FLAGS. */
+static u32 setup_flags_of(unsigned long vm_flags)
+{
+	u32 flags = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vma_advice); i++)
+		if (vm_flags & vma_advice[i].vm_flag)
+			flags |= vma_advice[i].flag;
+	if (vm_flags & VM_NORESERVE)
+		flags |= BLCR_VMA_NORESERVE;
+	if (vm_flags & VM_LOCKED)
+		flags |= BLCR_VMA_LOCKED;
+	if (vm_flags & VM_LOCKONFAULT)
+		flags |= BLCR_VMA_LOCKONFAULT;
+	return flags;
+}
+
 /* Copies the runs' pages into the record, through a bounce buffer. */
 static int write_pages(struct blcr_image_writer *w, const struct page_runs *r,
 		       void *bounce)
@@ -351,6 +392,8 @@ static int snapshot_vmas(struct mm_struct *mm, struct vma_snapshot **out,
 					vma->vm_start, vma->vm_end);
 			break;
 		}
+		if (!(s->flags & BLCR_VMA_SPECIAL))
+			s->flags |= setup_flags_of(vma->vm_flags);
 		n++;
 	}
 	*out = v;
@@ -503,8 +546,12 @@ static int check_vma(const struct blcr_rec_vma *v, u64 prev_end,
 		return blcr_fail(why, -EINVAL, "saved mapping %#llx-%#llx is invalid", start, end);
 	if (le32_to_cpu(v->prot) & ~7u ||
 	    flags & ~(BLCR_VMA_SHARED | BLCR_VMA_GROWSDOWN | BLCR_VMA_FILE |
-		      BLCR_VMA_SHMEM | BLCR_VMA_SPECIAL) ||
+		      BLCR_VMA_SHMEM | BLCR_VMA_SPECIAL | BLCR_VMA_SETUP_FLAGS) ||
 	    hweight32(kinds) > 1 ||
+	    (flags & BLCR_VMA_SPECIAL && flags & BLCR_VMA_SETUP_FLAGS) ||
+	    (flags & BLCR_VMA_HUGEPAGE && flags & BLCR_VMA_NOHUGEPAGE) ||
+	    (flags & BLCR_VMA_SEQ_READ && flags & BLCR_VMA_RAND_READ) ||
+	    (flags & BLCR_VMA_LOCKONFAULT && !(flags & BLCR_VMA_LOCKED)) ||
 	    (flags & BLCR_VMA_SHMEM && !(flags & BLCR_VMA_SHARED)) ||
 	    (!kinds && flags & BLCR_VMA_SHARED) ||
 	    le64_to_cpu(v->pgoff) > (ULONG_MAX >> PAGE_SHIFT) - ((end - start) >> PAGE_SHIFT))
@@ -809,6 +856,8 @@ static int map_vma(struct vma_plan *v, struct blcr_reason *why)
 	mflags |= flags & BLCR_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
 	if (flags & BLCR_VMA_GROWSDOWN)
 		mflags |= MAP_GROWSDOWN;
+	if (flags & BLCR_VMA_NORESERVE)
+		mflags |= MAP_NORESERVE;
 	if (!(flags & BLCR_VMA_FILE))
 		mflags |= MAP_ANONYMOUS;
 	addr = vm_mmap(flags & BLCR_VMA_FILE ? v->file : NULL, start, len, prot,
@@ -819,6 +868,41 @@ static int map_vma(struct vma_plan *v, struct blcr_reason *why)
 				 "cannot map %#lx-%#lx (error %ld)", start, start + len,
 				 IS_ERR_VALUE(addr) ? (long)addr : 0L);
 	return 0;
+}
+
+/* Before the pages go in, so that they land as the advice says. */
+static int advise_vma(struct vma_plan *v, struct blcr_reason *why)
+{
+	unsigned long start = le64_to_cpu(v->rec.start);
+	unsigned long len = le64_to_cpu(v->rec.end) - start;
+	u32 flags = le32_to_cpu(v->rec.flags);
+	unsigned int i;
+	long ret;
+
+	for (i = 0; i < ARRAY_SIZE(vma_advice); i++) {
+		if (!(flags & vma_advice[i].flag))
+			continue;
+		ret = blcr_arch_madvise(start, len, vma_advice[i].advice);
+		if (ret)
+			return blcr_fail(why, ret, "cannot madvise(%d) %#lx-%#lx (error %ld)",
+					 vma_advice[i].advice, start, start + len, ret);
+	}
+	return 0;
+}
+
+/* mlock() counts against the restarting user's RLIMIT_MEMLOCK. */
+static int lock_vma(struct vma_plan *v, struct blcr_reason *why)
+{
+	unsigned long start = le64_to_cpu(v->rec.start);
+	unsigned long len = le64_to_cpu(v->rec.end) - start;
+	u32 flags = le32_to_cpu(v->rec.flags);
+	long ret;
+
+	if (!(flags & BLCR_VMA_LOCKED))
+		return 0;
+	ret = blcr_arch_mlock2(start, len, flags & BLCR_VMA_LOCKONFAULT ? MLOCK_ONFAULT : 0);
+	return ret ? blcr_fail(why, ret, "cannot mlock %#lx-%#lx (error %ld)",
+			       start, start + len, ret) : 0;
 }
 
 static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v, void *bounce,
@@ -913,8 +997,12 @@ int blcr_memory_restore(struct blcr_mm_plan *p, struct blcr_reason *why)
 		if (le32_to_cpu(v->rec.flags) & BLCR_VMA_SPECIAL)
 			continue;
 		err = map_vma(v, why);
+		if (!err)
+			err = advise_vma(v, why);
 		if (!err && v->runs)
 			err = fill_vma(p, v, bounce, why);
+		if (!err)
+			err = lock_vma(v, why);
 	}
 	kvfree(bounce);
 	if (!err)

@@ -25,7 +25,9 @@ struct pt_regs;
 	X(__x64_sys_rt_sigreturn, long, (const struct pt_regs *))    \
 	X(__x64_sys_arch_prctl, long, (const struct pt_regs *))      \
 	X(__x64_sys_mremap, long, (const struct pt_regs *))         \
-	X(__x64_sys_mprotect, long, (const struct pt_regs *))
+	X(__x64_sys_mprotect, long, (const struct pt_regs *))       \
+	X(__x64_sys_madvise, long, (const struct pt_regs *))        \
+	X(__x64_sys_mlock2, long, (const struct pt_regs *))
 
 /*
  * Whether an indirect call to the kernel function starting at @entry is
@@ -105,5 +107,8 @@ long blcr_arch_mremap(unsigned long old_addr, unsigned long len,
 /* mprotect() of current's address space. */
 long blcr_arch_mprotect(unsigned long addr, unsigned long len,
 			unsigned long prot);
+/* madvise() and mlock2() of current's address space. */
+long blcr_arch_madvise(unsigned long addr, unsigned long len, int advice);
+long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags);
 
 #endif

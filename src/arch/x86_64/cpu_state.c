@@ -197,6 +197,20 @@ long blcr_arch_mprotect(unsigned long addr, unsigned long len,
 	return blcr_imp___x64_sys_mprotect(&args);
 }
 
+long blcr_arch_madvise(unsigned long addr, unsigned long len, int advice)
+{
+	struct pt_regs args = { .di = addr, .si = len, .dx = advice };
+
+	return blcr_imp___x64_sys_madvise(&args);
+}
+
+long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags)
+{
+	struct pt_regs args = { .di = addr, .si = len, .dx = flags };
+
+	return blcr_imp___x64_sys_mlock2(&args);
+}
+
 /*
  * Builds in @out the FPU area of a signal frame from the saved one: the
  * legacy FXSAVE area alone, or XSAVE with the sigframe's software bytes and

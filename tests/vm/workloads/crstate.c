@@ -80,8 +80,43 @@ static void blank_shmem_inodes(char *maps)
 	}
 }
 
-/* State set up before the checkpoint. */
+/*
+ * "range VmFlags" per mapping from /proc/self/smaps: how each mapping was
+ * set up (MAP_NORESERVE, madvise, mlock...), which /proc/self/maps omits.
+ */
+static void vmflags_into(char *out, size_t size)
+{
+	static char smaps[262144];
+	size_t len, used = 0;
+	char range[64] = "";
+	out[0] = 0;
+	if (!slurp_into("/proc/self/smaps", smaps, sizeof smaps, &len))
+		return;
+	for (char *line = smaps; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+		char *end = strchr(line, '\n');
+		int n = end ? (int)(end - line) : (int)strlen(line);
+		if (!strncmp(line, "VmFlags:", 8)) {
+			used += snprintf(out + used, size - used, "%s%.*s\n", range, n - 8, line + 8);
+			/* soft-dirty marks mappings made since the last clear_refs:
+			 * every restored one is new, so it may differ */
+			char *sd = strstr(out + used - (n - 8) - 1, " sd ");
+			if (sd)
+				memmove(sd, sd + 3, strlen(sd + 3) + 1), used -= 3;
+		}
+		else if (strchr("0123456789abcdef", line[0]) && memchr(line, '-', n))
+			snprintf(range, sizeof range, "%.*s", (int)strcspn(line, " "), line);
+		if (used >= size)
+			return;
+	}
+}
+
+
 static uint8_t *anon, *heap, *fpriv, *fshared, *shanon, *none, *split;
+static uint8_t *sparse, *advised[8], *locked, *onfault;
+static const int advice[8] = {MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DONTFORK,
+			      MADV_WIPEONFORK, MADV_SEQUENTIAL, MADV_RANDOM, MADV_MERGEABLE};
+static const size_t SPARSE = (size_t)8 << 30;	/* more than the guest's memory */
+static char vmflags_before[16384], vmflags_now[16384];
 static char proc_before[5][16384];
 static char proc_now[16384];
 static size_t proc_len[5];
@@ -120,6 +155,25 @@ static void setup(void)
 	split = mmap(NULL, 6 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fill(split, 6 * PG, 7);
 	mprotect(split + 2 * PG, 2 * PG, PROT_READ);
+	/* set-up flags: without MAP_NORESERVE the kernel refuses 8 GiB here */
+	sparse = mmap(NULL, SPARSE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	fill(sparse + SPARSE / 2, PG, 8);
+	for (int i = 0; i < 8; i++) {
+		/* a gap between them keeps the mappings apart */
+		advised[i] = mmap(NULL, 5 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		munmap(advised[i] + 4 * PG, PG);
+		if (madvise(advised[i], 4 * PG, advice[i]))
+			printf("FAIL setup: madvise %d: %s\n", advice[i], strerror(errno));
+		fill(advised[i], PG, 9 + i);
+	}
+	locked = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fill(locked, PG, 20);
+	if (mlock(locked, 4 * PG))
+		printf("FAIL setup: mlock: %s\n", strerror(errno));
+	onfault = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (syscall(SYS_mlock2, onfault, 4 * PG, 1 /* MLOCK_ONFAULT */))
+		printf("FAIL setup: mlock2: %s\n", strerror(errno));
+	fill(onfault, PG, 21);
 
 	/* files */
 	fd = open("plain.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -191,6 +245,7 @@ static void setup(void)
 	for (int i = 0; i < 5; i++)
 		slurp_into(proc_files[i], proc_before[i], sizeof proc_before[i], &proc_len[i]);
 	blank_shmem_inodes(proc_before[3]);
+	vmflags_into(vmflags_before, sizeof vmflags_before);
 }
 
 static void check_memory(void)
@@ -210,6 +265,17 @@ static void check_memory(void)
 	CHECK(!(at = bad_at(fshared + 5 * PG, PG, 5)), "shared file page byte %zu", at);
 	CHECK(!(at = bad_at(shanon, 16 * PG, 6)), "shared anon byte %zu", at);
 	CHECK(!(at = bad_at(split, 6 * PG, 7)), "split region byte %zu", at);
+	CHECK(!(at = bad_at(sparse + SPARSE / 2, PG, 8)), "sparse mapping byte %zu", at);
+	for (int i = 0; i < 8; i++)
+		CHECK(!(at = bad_at(advised[i], PG, 9 + i)), "advised (%d) mapping byte %zu", advice[i], at);
+	CHECK(!(at = bad_at(locked, PG, 20)), "locked mapping byte %zu", at);
+	CHECK(!(at = bad_at(onfault, PG, 21)), "lock-on-fault mapping byte %zu", at);
+	unsigned char resident[4];
+	mincore(locked, 4 * PG, resident);
+	CHECK((resident[0] & resident[1] & resident[2] & resident[3] & 1), "mlock()ed pages not all resident");
+	mincore(onfault, 4 * PG, resident);
+	CHECK((resident[0] & 1) && !(resident[1] & 1) && !(resident[3] & 1),
+	      "lock-on-fault residency %d%d%d%d", resident[0] & 1, resident[1] & 1, resident[2] & 1, resident[3] & 1);
 	CHECK(tls_value == 0x7151, "TLS (FS base): %lx", tls_value);
 	fshared[0] ^= 1;	/* still writable and shared */
 }
@@ -278,6 +344,20 @@ static void check_process(void)
 			line--;
 		CHECK(0, "%s differs from byte %zu (%zu -> %zu bytes), line was: %.100s; now: %.100s",
 		      proc_files[i], at, proc_len[i], len, line, now ? now + (line - proc_before[i]) : "");
+	}
+	/* each set-up flag was there to be restored */
+	static const char *const expected[] = {" nr", " hg", " nh", " dd", " dc", " wf", " sr", " rr", " mg", " lo"};
+	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
+		CHECK(strstr(vmflags_before, expected[i]), "no mapping had VmFlag%s before the checkpoint", expected[i]);
+	vmflags_into(vmflags_now, sizeof vmflags_now);
+	if (strcmp(vmflags_now, vmflags_before)) {
+		const char *a = vmflags_before, *b = vmflags_now;
+		while (*a && *a == *b)
+			a++, b++;
+		while (a > vmflags_before && a[-1] != '\n')
+			a--, b--;
+		CHECK(0, "smaps VmFlags differ: was %.*s now %.*s", (int)strcspn(a, "\n"), a,
+		      (int)strcspn(b, "\n"), b);
 	}
 	if (sched_getcpu() < 0)
 		CHECK(0, "sched_getcpu (rseq)");
