@@ -69,6 +69,7 @@ static int check_header(struct file *image, struct blcr_reason *why)
 {
 	struct blcr_image_header *h = kmalloc(sizeof(*h), GFP_KERNEL);
 	const void *vdso;
+	const char *cpu_why;
 	size_t vdso_size;
 	loff_t pos = 0;
 	int err = -EINVAL;
@@ -99,6 +100,10 @@ static int check_header(struct file *image, struct blcr_reason *why)
 	    !vdso || le32_to_cpu(h->vdso_size) != vdso_size ||
 	    le32_to_cpu(h->vdso_crc) != blcr_crc32c(0, vdso, vdso_size)) {
 		blcr_fail(why, err, "image was taken on another kernel build (kernel and vDSO must match)");
+		goto out;
+	}
+	if (blcr_arch_check_cpu(h->cpu_features, &cpu_why)) {
+		blcr_fail(why, err, "%s", cpu_why);
 		goto out;
 	}
 	err = 0;

@@ -17,6 +17,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs -o mode=1777 tmp /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 hostname blcr-guest
+mkdir -p -m 1777 /blcr/export
 exec 3>/dev/ttyS1
 report() { echo "$*" >&3; }
 
@@ -83,6 +84,14 @@ else
 		case $release in "${kernels}"*) ;; *) continue ;; esac
 		for role in $(header "$file" as); do run_one "$file" "$role"; done
 		[ -n "$(header "$file" as)" ] || run_one "$file" root
+	done
+	# Files scenarios leave in /blcr/export go to the host (run.sh writes
+	# them to OUT/export/): an image for a guest with another CPU, say.
+	for f in /blcr/export/*; do
+		[ -f "$f" ] || continue
+		report "@@FILE $(basename "$f")"
+		gzip -c "$f" | base64 | sed 's/^/@@DATA /' >&3
+		report "@@EOF"
 	done
 	# The W taint flag catches a warning that slipped past the log checks.
 	if [ $(( $(cat /proc/sys/kernel/tainted) & 512 )) -ne 0 ]; then

@@ -11,6 +11,8 @@
 # --mem is the guest's memory (qemu -m, default 1G); --scenarios takes the
 # scenarios (*.sh only) from DIR instead of tests/scenarios; --extra copies
 # DIR's tree over the initramfs root (its programs' libraries come along).
+# Files the scenarios put in the guest's /blcr/export land in OUT/export/;
+# a later guest gets them in /blcr/import with --extra (see tests/check.sh).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,7 +56,7 @@ passed=$((passed + 1))
 # Initramfs: busybox, user space installed under /usr, the guest programs
 # and scenarios under /blcr, every shared library they load, the modules.
 root=$out/initramfs
-rm -rf "$root" && mkdir -p "$root"/{bin,etc,lib/blcr,blcr/bin,blcr/scenarios}
+rm -rf "$root" "$out/export" && mkdir -p "$root"/{bin,etc,lib/blcr,blcr/bin,blcr/scenarios}
 DESTDIR=$root cmake --install "$userbuild" --prefix /usr >/dev/null
 cp "$userbuild"/guest/bin/* "$root/blcr/bin/"
 if [ -n "$scenarios" ]; then
@@ -108,6 +110,15 @@ while IFS= read -r -t "$idle" -u "$guest" msg; do
 		if [ "$verdict" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 		current=between-tests idle=120 ;;
 	"@@LOG "*) echo "    ${msg#@@LOG }" ;;
+	"@@FILE "*)
+		name=${msg#@@FILE }
+		case $name in *[!A-Za-z0-9._-]* | .*) name=bad-name ;; esac
+		mkdir -p "$out/export" && exported=$out/export/$name && : >"$exported.b64" ;;
+	"@@DATA "*) echo "${msg#@@DATA }" >>"$exported.b64" ;;
+	"@@EOF")
+		base64 -d <"$exported.b64" | gunzip >"$exported" ||
+			{ echo "$tag FAIL export: $exported is damaged"; failed=$((failed + 1)); }
+		rm -f "$exported.b64" ;;
 	"@@DONE") done=1; break ;;
 	*) echo "$msg" ;;
 	esac

@@ -66,6 +66,9 @@ bool blcr_arch_task_supported(struct task_struct *t, const char **why);
 /* cpu_features[] of the image header for the current task's CPU. */
 void blcr_arch_cpu_features(__le64 features[4]);
 
+/* Whether this CPU can hold the state of an image with @features; else *why. */
+int blcr_arch_check_cpu(const __le64 features[4], const char **why);
+
 /* The vDSO image the kernel maps into @mm, for the header's identity. */
 void blcr_arch_vdso(struct mm_struct *mm, const void **data, size_t *size);
 

@@ -76,6 +76,26 @@ void blcr_arch_cpu_features(__le64 features[4])
 	features[BLCR_X86_CPU_CPUID] = cpu_to_le64(cpuid_isa_bits());
 }
 
+int blcr_arch_check_cpu(const __le64 features[4], const char **why)
+{
+	__le64 now[4];
+	u64 need = le64_to_cpu(features[BLCR_X86_CPU_XFEATURES]);
+	u64 format = le64_to_cpu(features[BLCR_X86_CPU_FPU_FORMAT]);
+
+	blcr_arch_cpu_features(now);
+	if (format != BLCR_FPU_FMT_FXSAVE && format != BLCR_FPU_FMT_XSAVE) {
+		*why = "the image's FPU state format is unknown";
+		return -EINVAL;
+	}
+	/* An FXSAVE-only CPU holds x87 and SSE state, XCR0's bits 0 and 1. */
+	if (format > le64_to_cpu(now[BLCR_X86_CPU_FPU_FORMAT]) ||
+	    need & ~(le64_to_cpu(now[BLCR_X86_CPU_XFEATURES]) | 0x3)) {
+		*why = "the image uses CPU state (XSAVE components) this CPU does not have";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 void blcr_arch_vdso(struct mm_struct *mm, const void **data, size_t *size)
 {
 	const struct vdso_image *image = mm->context.vdso_image;

@@ -5,6 +5,7 @@
 // Run in an empty directory it owns; checkpoint and restart it between
 // "ready" and "go".
 #define _GNU_SOURCE
+#include <cpuid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sched.h>
@@ -394,30 +395,49 @@ static void check_signals(void)
 	CHECK(rt_value == 42, "queued signal value %d", (int)rt_value);
 }
 
-/* Registers that live across a blocking system call, set and checked in asm. */
+/* The upper halves of the ymm registers exist only in XSAVE's AVX area. */
+static int have_avx(void)
+{
+	unsigned int a, b, c, d, lo, hi;
+	__cpuid(1, a, b, c, d);
+	if (!(c & bit_AVX) || !(c & bit_OSXSAVE))
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (lo & 6) == 6;
+}
+
+/*
+ * Registers that live across a blocking system call, set and checked in
+ * asm: general registers, xmm9, and all 256 bits of ymm9 where AVX is on.
+ */
 static int wait_with_registers(void)
 {
-	static const uint64_t x[2] = {0x1122334455667788ull, 0x99aabbccddeeff00ull};
-	uint64_t r12, r13, r14, r15, out[2];
+	static const uint64_t x[4] = {0x1122334455667788ull, 0x99aabbccddeeff00ull,
+				      0x0f1e2d3c4b5a6978ull, 0x8796a5b4c3d2e1f0ull};
+	uint64_t r12, r13, r14, r15, out[4] = {0};
+	const uint64_t avx = have_avx();
 	struct timespec pause = {0, 50 * 1000 * 1000};
 	for (;;) {
 		if (access("../go", F_OK) == 0)
 			break;
 		__asm__ volatile("movdqu %[x], %%xmm9\n\t"
+				 "test %[avx], %[avx]\n\tjz 1f\n\tvmovdqu %[x], %%ymm9\n1:\n\t"
 				 "mov $0x1212, %%r12\n\tmov $0x1313, %%r13\n\tmov $0x1414, %%r14\n\tmov $0x1515, %%r15\n\t"
 				 "mov %[nr], %%eax\n\tmov %[req], %%rdi\n\txor %%esi, %%esi\n\tsyscall\n\t"
 				 "mov %%r12, %[a]\n\tmov %%r13, %[b]\n\tmov %%r14, %[c]\n\tmov %%r15, %[d]\n\t"
-				 "movdqu %%xmm9, %[o]"
+				 "movdqu %%xmm9, %[o]\n\t"
+				 "test %[avx], %[avx]\n\tjz 2f\n\tvmovdqu %%ymm9, %[o]\n2:"
 				 : [a] "=m"(r12), [b] "=m"(r13), [c] "=m"(r14), [d] "=m"(r15), [o] "=m"(out)
-				 : [x] "m"(x), [nr] "i"(SYS_nanosleep), [req] "r"(&pause)
-				 : "rax", "rdi", "rsi", "rcx", "r11", "r12", "r13", "r14", "r15", "xmm9", "memory");
+				 : [x] "m"(x), [nr] "i"(SYS_nanosleep), [req] "r"(&pause), [avx] "r"(avx)
+				 : "rax", "rdi", "rsi", "rcx", "r11", "r12", "r13", "r14", "r15", "xmm9", "memory", "cc");
 		if (r12 != 0x1212 || r13 != 0x1313 || r14 != 0x1414 || r15 != 0x1515 ||
-		    out[0] != x[0] || out[1] != x[1]) {
-			printf("FAIL registers: r12 %lx r13 %lx r14 %lx r15 %lx xmm9 %lx:%lx\n",
-			       r12, r13, r14, r15, out[0], out[1]);
+		    out[0] != x[0] || out[1] != x[1] || (avx && (out[2] != x[2] || out[3] != x[3]))) {
+			printf("FAIL registers: r12 %lx r13 %lx r14 %lx r15 %lx %cmm9 %lx:%lx:%lx:%lx\n",
+			       r12, r13, r14, r15, avx ? 'y' : 'x', out[3], out[2], out[1], out[0]);
 			return 1;
 		}
 	}
+	printf("registers checked%s\n", avx ? " (AVX: ymm9)" : "");
 	return 0;
 }
 
@@ -426,12 +446,22 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	unsigned int mxcsr = 0x1f80 | (3u << 13);	/* round toward zero */
 	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	unsigned short fcw = 0x0f7f, fcw_now;	/* x87: round toward zero */
+	__asm__ volatile("fldcw %0" : : "m"(fcw));
+	/* PKRU (XSAVE component 9) where the CPU has protection keys */
+	int pkey = pkey_alloc(0, PKEY_DISABLE_WRITE);
 	setup();
 	close(open("../ready", O_CREAT | O_WRONLY, 0644));
 	failures += wait_with_registers();
 	unsigned int now;
 	__asm__ volatile("stmxcsr %0" : "=m"(now));
 	CHECK(now == mxcsr, "MXCSR %x", now);
+	__asm__ volatile("fnstcw %0" : "=m"(fcw_now));
+	CHECK(fcw_now == fcw, "x87 control word %x", fcw_now);
+	if (pkey >= 0) {
+		CHECK(pkey_get(pkey) == PKEY_DISABLE_WRITE, "PKRU: key %d rights %d", pkey, pkey_get(pkey));
+		printf("PKRU checked\n");
+	}
 	check_memory();
 	check_files();
 	check_process();
