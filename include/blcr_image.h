@@ -218,6 +218,10 @@ struct blcr_rec_sighand {
 	struct blcr_rec_sigaction action[BLCR_NSIG];
 	__le64 itimer_real_ns;		/* remaining; 0: disarmed */
 	__le64 itimer_real_interval_ns;
+	__le64 itimer_virt_ns;		/* ITIMER_VIRTUAL: user CPU time left */
+	__le64 itimer_virt_interval_ns;
+	__le64 itimer_prof_ns;		/* ITIMER_PROF: user+system CPU time left */
+	__le64 itimer_prof_interval_ns;
 };
 /* One queued signal; siginfo is the user-space siginfo_t, 128 bytes. */
 struct blcr_rec_sigpending {

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Process-wide signal state: dispositions, queued signals with their
- * siginfo, and the real-time interval timer with what is left of it. (The
+ * siginfo, and the three interval timers with what is left of each. (The
  * blocked mask and sigaltstack are per thread: thread.c.)
  */
 #include <linux/hrtimer.h>
+#include <linux/mman.h>
+#include <linux/posix-timers.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 
+#include "blcr_arch.h"
 #include "checkpoint.h"
 #include "restart.h"
 
@@ -51,6 +54,34 @@ static int dump_queue(struct blcr_image_writer *w, struct sigpending *queue,
 	return err;
 }
 
+/*
+ * CPU time left on an ITIMER_VIRTUAL/PROF timer, whose expiry is an
+ * absolute process CPU time. While one is armed the process's cputimer
+ * runs, and its sample is what expiry is measured against (as getitimer()
+ * does; one that is due gets a tick).
+ */
+static u64 cpu_itimer_left(const struct cpu_itimer *it, u64 sample)
+{
+	if (!it->expires)
+		return 0;
+	return it->expires > sample ? it->expires - sample : TICK_NSEC;
+}
+
+/* Called with siglock held. */
+static void save_cpu_itimers(struct signal_struct *sig, struct blcr_rec_sighand *h)
+{
+	u64 utime, stime;
+
+	h->itimer_virt_interval_ns = cpu_to_le64(sig->it[CPUCLOCK_VIRT].incr);
+	h->itimer_prof_interval_ns = cpu_to_le64(sig->it[CPUCLOCK_PROF].incr);
+	if (!sig->posix_cputimers.timers_active)
+		return;
+	utime = atomic64_read(&sig->cputimer.cputime_atomic.utime);
+	stime = atomic64_read(&sig->cputimer.cputime_atomic.stime);
+	h->itimer_virt_ns = cpu_to_le64(cpu_itimer_left(&sig->it[CPUCLOCK_VIRT], utime));
+	h->itimer_prof_ns = cpu_to_le64(cpu_itimer_left(&sig->it[CPUCLOCK_PROF], utime + stime));
+}
+
 int blcr_dump_signals(struct blcr_image_writer *w, struct blcr_reason *why)
 {
 	struct blcr_rec_sighand *h = kzalloc(sizeof(*h), GFP_KERNEL);
@@ -72,6 +103,7 @@ int blcr_dump_signals(struct blcr_image_writer *w, struct blcr_reason *why)
 		h->itimer_real_ns = cpu_to_le64(max_t(s64, 1,
 			ktime_to_ns(hrtimer_get_remaining(&sig->real_timer))));
 	h->itimer_real_interval_ns = cpu_to_le64(ktime_to_ns(sig->it_real_incr));
+	save_cpu_itimers(sig, h);
 	spin_unlock_irq(&current->sighand->siglock);
 
 	err = blcr_write_record(w, BLCR_REC_SIGHAND, h, sizeof(*h));
@@ -83,6 +115,53 @@ int blcr_dump_signals(struct blcr_image_writer *w, struct blcr_reason *why)
 	if (err)
 		blcr_fail(why, err, "cannot save the signal state");
 	return err;
+}
+
+/*
+ * Arming a CPU-time timer is setitimer()'s business (the process cputimer
+ * must start): call it, with the value in a scratch page of the restored
+ * address space, unmapped again at once.
+ */
+static int restore_cpu_itimers(const struct blcr_rec_sighand *h,
+			       struct blcr_reason *why)
+{
+	const struct { int which; __le64 left, interval; } timers[] = {
+		{ ITIMER_VIRTUAL, h->itimer_virt_ns, h->itimer_virt_interval_ns },
+		{ ITIMER_PROF, h->itimer_prof_ns, h->itimer_prof_interval_ns },
+	};
+	unsigned long scratch = 0;
+	unsigned int i;
+	long err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(timers) && !err; i++) {
+		u64 left = le64_to_cpu(timers[i].left);
+		u64 interval = le64_to_cpu(timers[i].interval);
+		struct __kernel_old_itimerval value = {
+			.it_interval = { .tv_sec = interval / NSEC_PER_SEC,
+					 .tv_usec = interval % NSEC_PER_SEC / NSEC_PER_USEC },
+			/* rounded up: time left never becomes "disarmed" */
+			.it_value = { .tv_sec = left / NSEC_PER_SEC,
+				      .tv_usec = DIV_ROUND_UP(left % NSEC_PER_SEC, NSEC_PER_USEC) },
+		};
+
+		if (!left)
+			continue;
+		if (value.it_value.tv_usec == USEC_PER_SEC) {
+			value.it_value.tv_sec++;
+			value.it_value.tv_usec = 0;
+		}
+		if (!scratch) {
+			scratch = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+			if (IS_ERR_VALUE(scratch))
+				return blcr_fail(why, (long)scratch, "cannot map a scratch page");
+		}
+		err = copy_to_user((void __user *)scratch, &value, sizeof(value)) ? -EFAULT :
+		      blcr_arch_setitimer(timers[i].which, scratch);
+	}
+	if (scratch)
+		vm_munmap(scratch, PAGE_SIZE);
+	return err ? blcr_fail(why, err, "cannot restore a CPU-time interval timer") : 0;
 }
 
 int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
@@ -97,8 +176,13 @@ int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
 		    le64_to_cpu(h->action[i].restorer) >= TASK_SIZE)
 			return blcr_fail(why, -EINVAL, "invalid handler for signal %d", i + 1);
 	}
+	/* ktime_t and the CPU timers' expiry are signed 64-bit ns */
 	if ((s64)le64_to_cpu(h->itimer_real_ns) < 0 ||
-	    (s64)le64_to_cpu(h->itimer_real_interval_ns) < 0)
+	    (s64)le64_to_cpu(h->itimer_real_interval_ns) < 0 ||
+	    (s64)le64_to_cpu(h->itimer_virt_ns) < 0 ||
+	    (s64)le64_to_cpu(h->itimer_virt_interval_ns) < 0 ||
+	    (s64)le64_to_cpu(h->itimer_prof_ns) < 0 ||
+	    (s64)le64_to_cpu(h->itimer_prof_interval_ns) < 0)
 		return blcr_fail(why, -EINVAL, "invalid interval timer");
 	return 0;
 }
@@ -109,6 +193,7 @@ int blcr_restore_signals(const struct blcr_rec_sighand *h,
 {
 	struct signal_struct *sig = current->signal;
 	unsigned int i;
+	int err;
 
 	flush_signals(current);
 	spin_lock_irq(&current->sighand->siglock);
@@ -138,6 +223,9 @@ int blcr_restore_signals(const struct blcr_rec_sighand *h,
 		hrtimer_start(&sig->real_timer, ns_to_ktime(le64_to_cpu(h->itimer_real_ns)),
 			      HRTIMER_MODE_REL);
 	spin_unlock_irq(&current->sighand->siglock);
+	err = restore_cpu_itimers(h, why);
+	if (err)
+		return err;
 
 	for (i = 0; i < nr_pending; i++) {
 		kernel_siginfo_t info;

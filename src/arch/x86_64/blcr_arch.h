@@ -27,7 +27,8 @@ struct pt_regs;
 	X(__x64_sys_mremap, long, (const struct pt_regs *))         \
 	X(__x64_sys_mprotect, long, (const struct pt_regs *))       \
 	X(__x64_sys_madvise, long, (const struct pt_regs *))        \
-	X(__x64_sys_mlock2, long, (const struct pt_regs *))
+	X(__x64_sys_mlock2, long, (const struct pt_regs *))         \
+	X(__x64_sys_setitimer, long, (const struct pt_regs *))
 
 /*
  * Whether an indirect call to the kernel function starting at @entry is
@@ -113,5 +114,7 @@ long blcr_arch_mprotect(unsigned long addr, unsigned long len,
 /* madvise() and mlock2() of current's address space. */
 long blcr_arch_madvise(unsigned long addr, unsigned long len, int advice);
 long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags);
+/* setitimer(@which, @value, NULL) of current; @value is in user memory. */
+long blcr_arch_setitimer(int which, unsigned long value);
 
 #endif

@@ -231,6 +231,13 @@ long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags)
 	return blcr_imp___x64_sys_mlock2(&args);
 }
 
+long blcr_arch_setitimer(int which, unsigned long value)
+{
+	struct pt_regs args = { .di = which, .si = value };
+
+	return blcr_imp___x64_sys_setitimer(&args);
+}
+
 /*
  * Builds in @out the FPU area of a signal frame from the saved one: the
  * legacy FXSAVE area alone, or XSAVE with the sigframe's software bytes and

@@ -238,6 +238,9 @@ static void setup(void)
 	sigaltstack(&altstack, NULL);
 	struct itimerval it = {{7, 0}, {100, 0}};
 	setitimer(ITIMER_REAL, &it, NULL);
+	struct itimerval virt = {{2, 500000}, {40, 0}}, prof = {{0, 0}, {50, 250000}};
+	setitimer(ITIMER_VIRTUAL, &virt, NULL);
+	setitimer(ITIMER_PROF, &prof, NULL);
 	sa.sa_handler = on_usr1;
 	sa.sa_flags = 0;
 	sigaction(SIGALRM, &sa, NULL);
@@ -388,6 +391,15 @@ static void check_signals(void)
 	CHECK(it.it_interval.tv_sec == 7 && it.it_value.tv_sec <= 100 - elapsed + 1 &&
 	      it.it_value.tv_sec >= 100 - elapsed - 30, "itimer %ld s left, %ld elapsed, interval %ld",
 	      (long)it.it_value.tv_sec, elapsed, (long)it.it_interval.tv_sec);
+	/* CPU-time timers: what is left can only have shrunk by the CPU used */
+	getitimer(ITIMER_VIRTUAL, &it);
+	CHECK(it.it_interval.tv_sec == 2 && it.it_interval.tv_usec == 500000 &&
+	      it.it_value.tv_sec <= 40 && it.it_value.tv_sec >= 30, "ITIMER_VIRTUAL %ld.%06ld s left, interval %ld.%06ld",
+	      (long)it.it_value.tv_sec, (long)it.it_value.tv_usec, (long)it.it_interval.tv_sec, (long)it.it_interval.tv_usec);
+	getitimer(ITIMER_PROF, &it);
+	CHECK(it.it_interval.tv_sec == 0 && it.it_interval.tv_usec == 0 &&
+	      it.it_value.tv_sec <= 50 && it.it_value.tv_sec >= 40, "ITIMER_PROF %ld.%06ld s left, interval %ld.%06ld",
+	      (long)it.it_value.tv_sec, (long)it.it_value.tv_usec, (long)it.it_interval.tv_sec, (long)it.it_interval.tv_usec);
 	sigset_t rt;
 	sigemptyset(&rt);
 	sigaddset(&rt, SIGRTMIN + 1);
