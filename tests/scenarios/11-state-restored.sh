@@ -1,5 +1,6 @@
 # Every kind of state crstate sets up (memory kinds and how each mapping
-# was set up, registers, x87/SSE/AVX/PKRU state, TLS, files and offsets,
+# was set up, stack growth, registers, x87/SSE/AVX/PKRU state, FS and GS
+# bases (TLS), files and offsets,
 # cwd, umask, comm, personality, limits, signal dispositions, mask,
 # pending signals with siginfo, sigaltstack, itimer, /proc/PID/{exe,
 # cmdline,environ,maps,auxv}) is checked by the restored process itself.

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -31,6 +32,7 @@ static int failures;
 
 static const size_t PG = 4096;
 static __thread long tls_value = 0x7151;
+static long gs_area[2] = {0x6565, 0};	/* GS base points here */
 
 static uint8_t pattern(uintptr_t addr, int salt) { return (uint8_t)(addr * 131 + salt); }
 static void fill(uint8_t *p, size_t len, int salt) { for (size_t i = 0; i < len; i++) p[i] = pattern((uintptr_t)(p + i), salt); }
@@ -132,6 +134,7 @@ static void on_rt(int sig, siginfo_t *si, void *uc) { (void)sig; (void)uc; rt_va
 
 static void setup(void)
 {
+	syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)gs_area);
 	/* memory */
 	anon = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (int i = 0; i < 64; i += 3)
@@ -281,6 +284,12 @@ static void check_memory(void)
 	CHECK((resident[0] & 1) && !(resident[1] & 1) && !(resident[3] & 1),
 	      "lock-on-fault residency %d%d%d%d", resident[0] & 1, resident[1] & 1, resident[2] & 1, resident[3] & 1);
 	CHECK(tls_value == 0x7151, "TLS (FS base): %lx", tls_value);
+	unsigned long gs_base = 0;
+	long at_gs = 0;
+	syscall(SYS_arch_prctl, ARCH_GET_GS, &gs_base);
+	if (gs_base == (unsigned long)gs_area)
+		__asm__ volatile("mov %%gs:0, %0" : "=r"(at_gs));
+	CHECK(gs_base == (unsigned long)gs_area && at_gs == 0x6565, "GS base %lx, %%gs:0 %lx", gs_base, at_gs);
 	fshared[0] ^= 1;	/* still writable and shared */
 }
 
@@ -453,6 +462,15 @@ static int wait_with_registers(void)
 	return 0;
 }
 
+/* Uses about 4 MiB of stack, far below what was mapped at the checkpoint. */
+static long grow_stack(int depth)
+{
+	volatile char frame[64 * 1024];
+	frame[0] = (char)depth;
+	frame[sizeof frame - 1] = (char)depth;
+	return depth ? grow_stack(depth - 1) + frame[0] + frame[sizeof frame - 1] : 0;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -478,6 +496,8 @@ int main(void)
 	check_files();
 	check_process();
 	check_signals();
+	/* last: it changes /proc/self/maps. The stack still grows down. */
+	CHECK(grow_stack(64) == 64 * 65, "stack growth");
 	printf("%s: %d failures\n", failures ? "FAIL" : "OK", failures);
 	return failures ? 1 : 0;
 }
