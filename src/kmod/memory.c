@@ -615,11 +615,13 @@ static int check_exe(struct file *exe, struct blcr_reason *why)
 
 	/* Nothing exec() of it would refuse or do differently: no setuid. */
 	if (!S_ISREG(inode->i_mode) || exe->f_path.mnt->mnt_flags & MNT_NOEXEC ||
-	    exe->f_path.mnt->mnt_sb->s_iflags & SB_I_NOEXEC ||
-	    inode->i_mode & S_ISUID ||
-	    (inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+	    exe->f_path.mnt->mnt_sb->s_iflags & SB_I_NOEXEC)
 		return blcr_fail(why, -EACCES,
 				 "the executable is not a plain executable file");
+	if (inode->i_mode & S_ISUID ||
+	    (inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		return blcr_fail(why, -EACCES,
+				 "the executable is set-user-ID or set-group-ID, and a restart never grants privileges");
 	err = file_permission(exe, MAY_EXEC);
 	if (err)
 		return blcr_fail(why, err, "the executable may not be executed by you");
