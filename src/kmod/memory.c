@@ -26,6 +26,7 @@
 #include <linux/mman.h>
 #include <linux/mount.h>
 #include <linux/pgtable.h>
+#include <linux/pkeys.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
@@ -375,6 +376,11 @@ static int snapshot_vmas(struct mm_struct *mm, struct vma_snapshot **out,
 		if (!vma->vm_file && vma->vm_ops && vma->vm_ops->name) {
 			s->flags |= BLCR_VMA_SPECIAL;
 			strscpy(s->special, vma->vm_ops->name(vma), sizeof(s->special));
+		} else if (vma_pkey(vma)) {
+			err = blcr_fail(why, -EOPNOTSUPP,
+					"mapping at %#lx-%#lx has memory protection key %d, which cannot be checkpointed",
+					vma->vm_start, vma->vm_end, vma_pkey(vma));
+			break;
 		} else if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB)) {
 			err = blcr_fail(why, -EOPNOTSUPP,
 					"mapping at %#lx-%#lx is device memory or hugetlbfs, which cannot be checkpointed",
