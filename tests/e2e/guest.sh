@@ -1,11 +1,12 @@
 #!/bin/sh
 # The end-to-end test driver inside the Debian guest (tests/e2e/run.sh).
 # blcr-e2e.service runs it once the system is up, with the payload disk
-# mounted on /mnt/e2e (config, packages, counter.c; state/, out/, logs/ for
-# what it hands on). blcr_e2e=1 or 2 on the kernel command line says which
-# boot this is:
+# mounted on /mnt/e2e (config, packages, counter.c, held.c; state/, out/,
+# logs/ for what it hands on). blcr_e2e=1 or 2 on the kernel command line
+# says which boot this is:
 #   1 (6.1):  install blcr's packages offline, DKMS, systemctl start, lsmod,
-#             the user's commands; install the 6.12 kernel, systemctl enable
+#             the user's commands; systemctl stop with a checkpoint in
+#             flight; install the 6.12 kernel, systemctl enable
 #   2 (6.12): blcr.service loaded the modules at boot; purge; no leftovers
 # Results go to the host on ttyS1, as in tests/vm:
 #   @@KERNEL release, @@BEGIN name timeout, @@RESULT PASS|FAIL|SKIP name took [reason],
@@ -101,12 +102,19 @@ s_lsmod() {
 	grep -q '^blcr_imports ' /tmp/lsmod || fail "lsmod: blcr_imports is not loaded"
 }
 
+# systemctl status blcr (in /tmp/status) names the module's kernel interface.
+status_interface() {
+	grep -q "blcr-modules: loaded: blcr kernel interface [0-9.]*, module $VERSION, kernel $(uname -r)" /tmp/status ||
+		fail "systemctl status blcr does not show the loaded module's kernel interface"
+}
+
 s_start() {
 	echo "before: $(systemctl is-active blcr)" | show
 	systemctl start blcr 2>&1 | show
-	systemctl status blcr --no-pager >/tmp/status 2>&1
+	systemctl status blcr --no-pager -l >/tmp/status 2>&1
 	show </tmp/status
 	[ "$(systemctl is-active blcr)" = active ] || fail "blcr.service is not active"
+	status_interface
 	s_lsmod
 }
 
@@ -172,6 +180,95 @@ s_checkpoint() {
 	[ "$n2" -ge "$n0" ] || fail "the restarted program did not carry on from its checkpoint ($n2 < $n0)"
 }
 
+# until_true TENTHS COMMAND...: polls COMMAND every 0.1 s, at most TENTHS times.
+until_true() {
+	n=$1
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+blcr_refs() { cat /sys/module/blcr/refcnt 2>/dev/null || echo none; }
+refs_are() { [ "$(blcr_refs)" = "$1" ]; }
+# blcr is held (a checkpoint in flight), or cr_checkpoint $cpid ended (the caller says so).
+in_flight() { [ "$(blcr_refs)" != 0 ] || ! kill -0 "$cpid" 2>/dev/null; }
+
+# ============================================================================
+# "systemctl stop blcr" while a checkpoint is in flight: blcr-modules refuses
+# (non-zero, says why), both modules stay loaded and the checkpoint goes on.
+# systemd cannot veto a stop: systemctl stop returns 0 and blcr.service shows
+# "failed" until "systemctl start blcr" puts it back in step. Once the
+# checkpoint is done, stop unloads the modules and start loads them again.
+# held.c keeps the checkpoint in flight (its target cannot reach the point
+# where blcr stops it) until held.release exists.
+# ============================================================================
+s_stop_in_flight() {
+	d=$(user_dir)
+	cp "$E2E/held.c" "$d/" && chown user:user "$d/held.c"
+	(as_user "$d" gcc -O2 -o held held.c) || fail "cannot build held.c"
+	(as_user "$d" sh -c 'exec ./held </dev/null >held.out 2>&1') &
+	pid=$!
+	trap 'touch "$d/held.release"; kill -KILL "$pid" 2>/dev/null' EXIT
+	until_true 100 test -e "$d/held.ready" || fail "held.c did not start"
+	refs_are 0 || fail "blcr has $(blcr_refs) references before the checkpoint"
+	(as_user "$d" cr_checkpoint --pid --time 240 "$pid") >"$d/checkpoint.out" 2>&1 &
+	cpid=$!
+	# The request holds a reference on blcr while it is in flight.
+	until_true 300 in_flight
+	if refs_are 0; then
+		show <"$d/checkpoint.out"
+		fail "no reference on blcr while cr_checkpoint $pid runs"
+	fi
+	echo "checkpoint of $pid in flight: blcr has $(blcr_refs) reference(s)" | show
+
+	/usr/libexec/blcr/blcr-modules unload >/tmp/unload.out 2>&1
+	rc=$?
+	echo "blcr-modules unload: exit status $rc" | show
+	show </tmp/unload.out
+	[ $rc -ne 0 ] || fail "blcr-modules unload succeeded with a checkpoint in flight"
+	grep -q '^blcr-modules: module blcr is in use' /tmp/unload.out || fail "blcr-modules unload does not say why it refused"
+	s_lsmod
+
+	systemctl stop blcr >/tmp/stop.out 2>&1
+	rc=$?
+	systemctl status blcr --no-pager -l >/tmp/status 2>&1
+	state=$(systemctl is-active blcr) result=$(systemctl show -P Result blcr)
+	echo "systemctl stop blcr: exit status $rc, blcr.service $state ($result)" | show
+	show </tmp/stop.out
+	show </tmp/status
+	kill -0 "$cpid" 2>/dev/null || fail "cr_checkpoint ended while its target could not stop"
+	s_lsmod
+	[ "$state" = failed ] && [ "$result" = exit-code ] ||
+		fail "blcr.service is $state ($result) after a refused stop, not failed (exit-code)"
+	grep -q 'blcr-modules: module blcr is in use' /tmp/status ||
+		fail "systemctl status blcr does not say why the stop was refused"
+
+	touch "$d/held.release"
+	wait "$cpid"
+	rc=$?
+	show <"$d/checkpoint.out"
+	[ $rc -eq 0 ] || fail "cr_checkpoint $pid: exit status $rc once its target could stop"
+	[ -s "$d/context.$pid" ] || fail "no context.$pid"
+	kill -0 "$pid" || fail "the target did not survive its checkpoint"
+	until_true 100 refs_are 0 || fail "blcr still has $(blcr_refs) references after the checkpoint"
+
+	systemctl start blcr 2>&1 | show
+	echo "start after the refused stop: blcr.service $(systemctl is-active blcr)" | show
+	[ "$(systemctl is-active blcr)" = active ] || fail "blcr.service is not active after start"
+	systemctl stop blcr 2>&1 | show
+	state=$(systemctl is-active blcr)
+	echo "stop: blcr.service $state" | show
+	if grep -E '^blcr' /proc/modules | show; grep -qE '^blcr' /proc/modules; then
+		fail "systemctl stop blcr left modules loaded"
+	fi
+	[ "$state" = inactive ] || fail "blcr.service is $state after a stop"
+	systemctl start blcr 2>&1 | show
+	[ "$(systemctl is-active blcr)" = active ] || fail "blcr.service is not active after start"
+	s_lsmod
+}
+
 s_install_k2() {
 	cd "$E2E/debs/kernel" || fail "no kernel packages"
 	ls | show
@@ -194,9 +291,10 @@ s_hand_out_kernel() {
 }
 
 s_at_boot() {
-	systemctl status blcr --no-pager >/tmp/status 2>&1
+	systemctl status blcr --no-pager -l >/tmp/status 2>&1
 	show </tmp/status
 	[ "$(systemctl is-active blcr)" = active ] || fail "blcr.service is not active after boot"
+	status_interface
 	s_lsmod
 	for m in blcr_imports blcr; do
 		echo "$m: $(modinfo -F filename "$m")" | show
@@ -312,6 +410,7 @@ case $phase in
 	step systemctl-start-blcr 120 s_start
 	step user-cr_checkpoint-version 60 s_user_version
 	step user-checkpoint-restart 300 s_checkpoint
+	step systemctl-stop-in-flight 300 s_stop_in_flight
 	step apt-install-kernel-6.12 3600 s_install_k2
 	step dkms-built-for-6.12 60 s_dkms2
 	step systemctl-enable-blcr 60 s_enable

@@ -6,7 +6,8 @@
 #       DKMS built the modules; systemctl start blcr; lsmod; systemctl status;
 #       an unprivileged user runs cr_checkpoint --version and checkpoints and
 #       restarts a counting program (SKIP while cr_checkpoint exits 38
-#       "not supported"); then the 6.12 kernel packages
+#       "not supported"); systemctl stop blcr refuses while a checkpoint is
+#       in flight and works once it is done; then the 6.12 kernel packages
 #       are installed (DKMS must build for them by itself); systemctl enable blcr
 #   boot 2, kernel 6.12: blcr.service loaded the modules at boot;
 #       apt remove --purge leaves no file behind; no kernel warnings
@@ -306,7 +307,7 @@ fi
 payload() {
 	local p=$out/payload
 	rm -rf "$p" && mkdir -p "$p/debs/blcr" "$p/debs/kernel" "$p/state" "$p/out" "$p/logs"
-	cp "$here/guest.sh" "$here/counter.c" "$p/"
+	cp "$here/guest.sh" "$here/counter.c" "$here/held.c" "$p/"
 	cp "${debs[@]}" "$p/debs/blcr/"
 	cp "$cache/debs/$k2"/*.deb "$p/debs/kernel/"
 	cat >"$p/config" <<-EOF
