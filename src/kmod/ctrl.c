@@ -7,6 +7,7 @@
  * parent of a restarting process that shares the file and was killed.
  */
 #include <linux/compat.h>
+#include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -75,10 +76,27 @@ static long ctrl_status(struct blcr_ctrl *c, struct blcr_status __user *uarg)
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/*
+ * A restart is in flight from its first request (NEXT_PID in cr_restart,
+ * RESTORE in its child; both share this file) until RESTORE returns or the
+ * file is closed; the module stays loaded meanwhile, as for a checkpoint.
+ */
+static void restart_hold_module(struct blcr_ctrl *c, bool hold)
+{
+	mutex_lock(&c->lock);
+	if (hold && !c->restart_holds_module)
+		__module_get(THIS_MODULE);
+	else if (!hold && c->restart_holds_module)
+		module_put(THIS_MODULE);
+	c->restart_holds_module = hold;
+	mutex_unlock(&c->lock);
+}
+
 static long ctrl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct blcr_ctrl *c = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	long ret;
 
 	switch (cmd) {
 	case BLCR_IOC_HANDSHAKE:
@@ -88,8 +106,12 @@ static long ctrl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case BLCR_IOC_CHECKPOINT_END:
 		return blcr_checkpoint_end(c, uarg);
 	case BLCR_IOC_RESTORE:
-		return blcr_restore(c, uarg);
+		restart_hold_module(c, true);
+		ret = blcr_restore(c, uarg);
+		restart_hold_module(c, false);
+		return ret;
 	case BLCR_IOC_NEXT_PID:
+		restart_hold_module(c, true);
 		return blcr_next_pid(c, uarg);
 	case BLCR_IOC_STATUS:
 		return ctrl_status(c, uarg);
@@ -114,6 +136,7 @@ static int ctrl_release(struct inode *inode, struct file *file)
 	struct blcr_ctrl *c = file->private_data;
 
 	blcr_checkpoint_release(c);
+	restart_hold_module(c, false);
 	mutex_destroy(&c->lock);
 	kfree(c);
 	return 0;

@@ -16,6 +16,7 @@ struct blcr_ctrl {
 	u32 restored_pid;
 	char reason[BLCR_REASON_LEN];
 	struct blcr_checkpoint_req *checkpoint;	/* parked, awaiting its END */
+	bool restart_holds_module;	/* a restart began here and has not ended */
 };
 
 /* A one-line reason for a failure, handed back through BLCR_IOC_STATUS. */
