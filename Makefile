@@ -3,6 +3,8 @@
 #                         the modules for the running kernel (or KVER=)
 #   make modules KVER=R   the modules against /lib/modules/R/build (or KDIR=)
 #   make check            unit tests + VM suite on Debian's 6.1 and 6.12 kernels
+#   make check-arch       the VM suite in other architectures' guests (arm64),
+#                         user space and modules cross-built
 #   make check-e2e        the Debian packages end to end in a full Debian guest (slow)
 #   make demo             boots a VM and shows blcr at work
 #   make bench            blcr vs CRIU vs dd in a VM (docs/performance.md)
@@ -49,6 +51,9 @@ kmod-sources:
 
 check:
 	BUILD=$(abspath $(BUILD)) tests/check.sh
+
+check-arch:
+	BUILD=$(abspath $(BUILD)) tests/check-arch.sh
 
 check-e2e:
 	BUILD=$(abspath $(BUILD)) tests/e2e/run.sh
@@ -106,4 +111,4 @@ clean:
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules kmod-sources check check-e2e bench demo install clean deb rpm check-packages
+.PHONY: all user modules kmod-sources check check-arch check-e2e bench demo install clean deb rpm check-packages

@@ -152,7 +152,7 @@ for w in $WORKLOADS; do
 				line="$line blcr checkpoint ${T}s ($size bytes),"
 				if [ "$rep" -eq 1 ]; then
 					cr_info "context.$pid" 2>&1 | sed "s/^/    cr_info $name: /" >/dev/ttyS1
-					# What checking the whole file in user space (as cr_restart does first) costs
+					# What checking the whole file in user space costs (cr_restart leaves page data to the kernel)
 					timed cr_info "context.$pid" >/dev/null 2>&1 && result "$name $rep blcr_validate_s $T"
 				fi
 				timed cr_restart --run-on-success 'exit 99' "context.$pid" </dev/null >restart.log 2>&1

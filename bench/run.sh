@@ -108,7 +108,7 @@ END {
 		p(sprintf("  blcr checkpoint     %s, image %s", sec(w SUBSEP "blcr_ckpt_s"), mib(w SUBSEP "blcr_image_bytes")))
 		p(sprintf("  blcr restart        %s", sec(w SUBSEP "blcr_restart_s")))
 		if (median(w SUBSEP "blcr_validate_s") != "")
-			p(sprintf("    (cr_info, the same whole-file check cr_restart starts with: %s)", sec(w SUBSEP "blcr_validate_s")))
+			p(sprintf("    (cr_info, a user-space check of the whole file, page data included: %s)", sec(w SUBSEP "blcr_validate_s")))
 		p(sprintf("  criu dump           %s, images %s", sec(w SUBSEP "criu_dump_s"), mib(w SUBSEP "criu_image_bytes")))
 		p(sprintf("  criu restore        %s", sec(w SUBSEP "criu_restore_s")))
 		p(sprintf("  resident memory     %s before, %s after blcr restart, %s after criu restore",

@@ -59,8 +59,8 @@
 #define BLCR_IMAGE_F_KNOWN 0u
 
 /*
- * cpu_features[] of BLCR_ARCH_X86_64 (other arches: all zero, meaning "no
- * requirement", until they define theirs):
+ * cpu_features[] of BLCR_ARCH_X86_64 (arches without a definition below:
+ * all zero, meaning "no requirement"):
  *   [0] XCR0 bits (xfeatures) the saved FPU state uses
  *   [1] FPU state format, BLCR_FPU_FMT_*
  *   [2] size in bytes of the saved FPU/xstate area
@@ -76,6 +76,14 @@
 #define BLCR_FPU_FMT_NONE 0
 #define BLCR_FPU_FMT_FXSAVE 1	/* 512-byte legacy area only */
 #define BLCR_FPU_FMT_XSAVE 2	/* standard (non-compacted) XSAVE layout */
+
+/*
+ * cpu_features[] of BLCR_ARCH_ARM64: the hwcaps of the checkpointing CPU
+ * (what the program may have chosen code paths on); [2] and [3] are zero.
+ * Restart refuses a CPU lacking one of them.
+ */
+#define BLCR_ARM64_CPU_HWCAP 0	/* AT_HWCAP */
+#define BLCR_ARM64_CPU_HWCAP2 1	/* AT_HWCAP2 */
 
 /* Offset 0, BLCR_IMAGE_HEADER_SIZE bytes. */
 struct blcr_image_header {
@@ -169,8 +177,10 @@ struct blcr_rec_process {
 
 /* BLCR_REC_THREAD: per-thread kernel state other than registers. */
 #define BLCR_REC_THREAD 0x0200
-#define BLCR_REC_CPU_REGS 0x0201	/* arch: x86_64 struct user_regs_struct */
-#define BLCR_REC_CPU_FPU 0x0202	/* arch: x86 FXSAVE or XSAVE standard area */
+/* arch: x86_64 struct user_regs_struct; arm64 struct user_pt_regs, TPIDR_EL0 */
+#define BLCR_REC_CPU_REGS 0x0201
+/* arch: x86 FXSAVE or XSAVE standard area; arm64 struct user_fpsimd_state */
+#define BLCR_REC_CPU_FPU 0x0202
 
 /* What an interrupted system call waits to resume (restart_block). */
 #define BLCR_RESTART_NONE 0

@@ -294,9 +294,13 @@ int finish_output(const CheckpointOptions &o, Output &out, std::string &why)
 std::string kernel_reason(int ctrl, int err)
 {
 	blcr_status st{};
-	if (::ioctl(ctrl, BLCR_IOC_STATUS, &st) == 0 && st.reason[0])
-		return st.reason;
-	return std::strerror(err);
+	if (::ioctl(ctrl, BLCR_IOC_STATUS, &st) != 0 || !st.reason[0])
+		return std::strerror(err);
+	std::string why = st.reason;
+	// The destination is full: the reason names only the step that failed.
+	if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+		why += std::string(": ") + std::strerror(err);
+	return why;
 }
 
 int fail(const CheckpointOptions &o, int err, const std::string &why)
@@ -316,15 +320,6 @@ int run_checkpoint(const CheckpointOptions &o)
 		return fail(o, EINVAL, "process groups and sessions are not supported yet; use --pid");
 	if (::access(("/proc/" + pid).c_str(), F_OK) != 0)
 		return fail(o, ESRCH, "no process " + pid);
-	if (o.scope == CR_SCOPE_TREE) {
-		// --tree of a process with children needs multi-process support.
-		std::string children;
-		std::ifstream in("/proc/" + pid + "/task/" + pid + "/children");
-		std::getline(in, children);
-		if (children.find_first_not_of(' ') != std::string::npos)
-			return fail(o, EOPNOTSUPP, "process " + pid +
-					" has children: checkpointing process trees is not supported yet");
-	}
 
 	// Opening its memory is the kernel's ptrace permission check.
 	const int mem = ::open(("/proc/" + pid + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
@@ -335,6 +330,17 @@ int run_checkpoint(const CheckpointOptions &o)
 		return fail(o, EPERM, "not allowed to checkpoint process " + pid +
 				      ": you may checkpoint only processes you could ptrace (" +
 				      std::strerror(err) + ")");
+	}
+	if (o.scope == CR_SCOPE_TREE) {
+		// --tree of a process with children needs multi-process support.
+		std::string children;
+		std::ifstream in("/proc/" + pid + "/task/" + pid + "/children");
+		std::getline(in, children);
+		if (children.find_first_not_of(' ') != std::string::npos) {
+			::close(mem);
+			return fail(o, EOPNOTSUPP, "process " + pid +
+					" has children: checkpointing process trees is not supported yet");
+		}
 	}
 	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);
 	if (ctrl < 0) {
@@ -368,7 +374,7 @@ int run_checkpoint(const CheckpointOptions &o)
 		RecordAppender records(out.fd, args.next_offset, args.next_seq);
 		err = dump_process_records(o.target, records, why);
 		if (!err && (err = records.add(BLCR_REC_END, nullptr, 0)) != 0)
-			why = "cannot write the image";
+			why = "cannot write the image: " + std::string(std::strerror(err));
 		if (!err && !out.own_fd && ::lseek(out.fd, static_cast<off_t>(records.offset()), SEEK_SET) < 0)
 			err = errno, why = "cannot seek --fd";
 		if (!err && o.timeout && clock::now() > deadline) {

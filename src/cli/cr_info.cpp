@@ -12,7 +12,6 @@
 #include <boost/program_options.hpp>
 
 #include "cli_common.h"
-#include "image_reader.h"
 #include "image_summary.h"
 #include "libcr.h"
 
@@ -65,18 +64,18 @@ int info(int argc, char **argv)
 		std::cerr << prog << ": " << file << ": " << cr_strerror(err) << '\n';
 		return exit_status(err);
 	}
-	blcr::image::Summary summary;
+	ImageDescription description;
 	std::string message;
-	const int err = blcr::image::validate(fd, summary, message);
+	const int err = describe_image(fd, description, message);
 	::close(fd);
 	if (err != 0) {
 		std::cerr << prog << ": " << file << ": " << message << '\n';
 		return exit_status(err);
 	}
 	if (json)
-		print_summary_json(std::cout, summary);
+		print_summary_json(std::cout, description);
 	else
-		print_summary(std::cout, summary);
+		print_summary(std::cout, description);
 	return 0;
 }
 

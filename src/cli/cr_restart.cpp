@@ -169,9 +169,25 @@ struct Failure {
 	std::string why;
 };
 
+// A reason may quote paths from the image: control characters are shown as
+// \xNN, so that the message stays one line and cannot drive the terminal.
+std::string printable(std::string_view text)
+{
+	constexpr char hex[] = "0123456789abcdef";
+	std::string out;
+	for (const unsigned char c : text) {
+		if (c < 0x20 || c == 0x7f)
+			out += {'\\', 'x', hex[c >> 4], hex[c & 0xf]};
+		else
+			out += static_cast<char>(c);
+	}
+	return out;
+}
+
 int report_failure(const RestartOptions &o, const Failure &f, const std::string &hook)
 {
-	return fail(o, hook, f.err, [&] { std::cerr << "Restart failed: " << f.why << "\n"; });
+	return fail(o, hook, f.err,
+		    [&] { std::cerr << "Restart failed: " << printable(f.why) << "\n"; });
 }
 
 // The child reports a failure before the point of no return on this pipe.
@@ -261,7 +277,8 @@ int run_restart(const RestartOptions &o)
 		return report_failure(o, {err, "cannot open " + o.path + ": " + std::strerror(err)},
 				      o.hooks.fail_args);
 	}
-	// One pass checks the whole image and gathers what the child needs.
+	// One pass checks the image (page data is the kernel's to check) and gathers
+	// what the child needs.
 	RestartPlan plan;
 	std::string why;
 	if (const int err = read_restart_plan(image, blcr::image::this_host(), plan, why); err)

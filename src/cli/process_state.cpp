@@ -132,7 +132,7 @@ int dump_fd(pid_t pid, int fd, RecordAppender &out, std::string &why)
 	std::vector<std::uint8_t> bytes = record_bytes(s.rec, {&s.path});
 	bytes.insert(bytes.end(), s.contents.begin(), s.contents.end());
 	if (const int err = out.add(BLCR_REC_FD, bytes); err) {
-		why = "cannot write the image";
+		why = "cannot write the image: " + std::string(std::strerror(err));
 		return err;
 	}
 	return 0;
@@ -189,7 +189,7 @@ int dump_process_records(pid_t pid, RecordAppender &out, std::string &why)
 	p.rec.cwd_len = static_cast<std::uint32_t>(p.cwd.size() + 1);
 	p.rec.exe_len = static_cast<std::uint32_t>(p.exe.size() + 1);
 	if (const int err = out.add(BLCR_REC_PROCESS, record_bytes(p.rec, {&p.cwd, &p.exe})); err) {
-		why = "cannot write the image";
+		why = "cannot write the image: " + std::string(std::strerror(err));
 		return err;
 	}
 
@@ -251,26 +251,35 @@ bool parse_process(const std::vector<std::uint8_t> &payload, SavedProcess &out, 
 	return true;
 }
 
-bool parse_fd(const std::vector<std::uint8_t> &payload, SavedFd &out, std::string &why)
+std::size_t parse_fd_head(const std::vector<std::uint8_t> &head, std::uint64_t length, SavedFd &out,
+			  std::string &why)
 {
-	if (payload.size() < sizeof out.rec) {
+	if (head.size() < sizeof out.rec || head.size() > length) {
 		why = "fd record is too short";
-		return false;
+		return 0;
 	}
-	std::memcpy(&out.rec, payload.data(), sizeof out.rec);
+	std::memcpy(&out.rec, head.data(), sizeof out.rec);
 	std::size_t end = 0;
-	if (!take_strings(payload, sizeof out.rec, {{out.rec.path_len, &out.path}}, end, why))
-		return false;
-	const std::size_t contents = payload.size() - end;
+	if (!take_strings(head, sizeof out.rec, {{out.rec.path_len, &out.path}}, end, why))
+		return 0;
+	const std::uint64_t contents = length - end;
 	if (out.rec.kind == BLCR_FD_DELETED ? contents != out.rec.size : contents != 0) {
 		why = "fd record has the wrong size";
-		return false;
+		return 0;
 	}
-	out.contents.assign(payload.begin() + static_cast<std::ptrdiff_t>(end), payload.end());
 	if (out.rec.fd > INT_MAX / 2 || out.rec.kind < BLCR_FD_REG || out.rec.kind > BLCR_FD_PIPE) {
 		why = "fd record is invalid";
-		return false;
+		return 0;
 	}
+	return end;
+}
+
+bool parse_fd(const std::vector<std::uint8_t> &payload, SavedFd &out, std::string &why)
+{
+	const std::size_t end = parse_fd_head(payload, payload.size(), out, why);
+	if (end == 0)
+		return false;
+	out.contents.assign(payload.begin() + static_cast<std::ptrdiff_t>(end), payload.end());
 	return true;
 }
 

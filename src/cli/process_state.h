@@ -36,6 +36,11 @@ int dump_process_records(pid_t pid, RecordAppender &out, std::string &why);
 // Decoding at restart; false with why set on a malformed payload.
 bool parse_process(const std::vector<std::uint8_t> &payload, SavedProcess &out, std::string &why);
 bool parse_fd(const std::vector<std::uint8_t> &payload, SavedFd &out, std::string &why);
+// The same from the first bytes of an FD payload of length bytes (head holds
+// at least its path), leaving out.contents empty: the offset of the contents
+// in the payload, or 0 with why set.
+std::size_t parse_fd_head(const std::vector<std::uint8_t> &head, std::uint64_t length, SavedFd &out,
+			  std::string &why);
 
 // In the restarting child, before the kernel's part. keep: descriptors of
 // the child that must survive (moved above every saved fd number on entry;

@@ -35,6 +35,34 @@ int read_all(image::Reader &r, const image::RecordInfo &rec, std::vector<std::ui
 
 }  // namespace
 
+bool parse_mm(const std::vector<std::uint8_t> &payload, blcr_rec_mm &out, std::string &why)
+{
+	if (payload.size() != sizeof out) {
+		why = "memory record has the wrong size";
+		return false;
+	}
+	std::memcpy(&out, payload.data(), sizeof out);
+	return true;
+}
+
+bool parse_mapping(const std::vector<std::uint8_t> &payload, SavedMapping &out, std::string &why)
+{
+	if (payload.size() < sizeof out.rec) {
+		why = "mapping record is too short";
+		return false;
+	}
+	std::memcpy(&out.rec, payload.data(), sizeof out.rec);
+	out.path.clear();
+	if (out.rec.path_len) {
+		if (payload.size() != sizeof out.rec + out.rec.path_len || payload.back() != 0) {
+			why = "mapping record is malformed";
+			return false;
+		}
+		out.path.assign(reinterpret_cast<const char *>(payload.data() + sizeof out.rec));
+	}
+	return true;
+}
+
 int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std::string &why)
 {
 	if (::lseek(fd, 0, SEEK_SET) != 0) {
@@ -69,10 +97,21 @@ int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std
 			if (!out.kernel_offset)
 				out.kernel_offset = rec.offset;
 			break;
+		case BLCR_REC_PAGES:
+			// Most of the image: the kernel checks it as it reads it into place.
+			if (const int err = r.skip_payload_unchecked(); err) {
+				why = r.error();
+				return err;
+			}
+			break;
 		case BLCR_REC_PROCESS:
 			if (const int err = read_all(r, rec, payload, why); err)
 				return err;
-			if (have_process || !parse_process(payload, out.process, why))
+			if (have_process) {
+				why = "the image holds more than one process";
+				return EINVAL;
+			}
+			if (!parse_process(payload, out.process, why))
 				return EINVAL;
 			have_process = true;
 			break;
@@ -89,11 +128,8 @@ int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std
 			blcr_rec_mm mm;
 			if (const int err = read_all(r, rec, payload, why); err)
 				return err;
-			if (payload.size() != sizeof mm) {
-				why = "memory record has the wrong size";
+			if (!parse_mm(payload, mm, why))
 				return EINVAL;
-			}
-			std::memcpy(&mm, payload.data(), sizeof mm);
 			out.dumpable = mm.dumpable;
 			break;
 		}
@@ -101,18 +137,8 @@ int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std
 			SavedMapping m;
 			if (const int err = read_all(r, rec, payload, why); err)
 				return err;
-			if (payload.size() < sizeof m.rec) {
-				why = "mapping record is too short";
+			if (!parse_mapping(payload, m, why))
 				return EINVAL;
-			}
-			std::memcpy(&m.rec, payload.data(), sizeof m.rec);
-			if (m.rec.path_len) {
-				if (payload.size() != sizeof m.rec + m.rec.path_len || payload.back() != 0) {
-					why = "mapping record is malformed";
-					return EINVAL;
-				}
-				m.path.assign(reinterpret_cast<const char *>(payload.data() + sizeof m.rec));
-			}
 			out.mappings.push_back(std::move(m));
 			break;
 		}

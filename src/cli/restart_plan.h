@@ -27,10 +27,15 @@ struct RestartPlan {
 	std::uint64_t kernel_offset = 0;      // of the THREAD record
 };
 
-// Reads and checks the whole image at fd from its start, in one pass: the
-// header first (refused unless it can be restarted on host), then every
-// record and its CRC, to the END record and nothing after it. 0 or an errno
-// with why set.
+// Decoding of the MM and VMA payloads; false with why set when malformed.
+bool parse_mm(const std::vector<std::uint8_t> &payload, blcr_rec_mm &out, std::string &why);
+bool parse_mapping(const std::vector<std::uint8_t> &payload, SavedMapping &out, std::string &why);
+
+// Reads and checks the image at fd from its start, in one pass: the header
+// first (refused unless it can be restarted on host), then every record and
+// its CRC, to the END record and nothing after it. Page data (PAGES payloads)
+// is only seeked over: the kernel checks its CRC as it restores it. 0 or an
+// errno with why set.
 int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std::string &why);
 
 // In the child: opens, with the caller's rights, the executable and the

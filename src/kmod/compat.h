@@ -7,7 +7,10 @@
 #ifndef BLCR_COMPAT_H
 #define BLCR_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/sched.h>
+#include <linux/uio.h>
 #include <linux/version.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 #include <linux/rseq.h>		/* rseq_set_notify_resume() moved here */
@@ -59,6 +62,37 @@ static inline bool blcr_futex_flags_ok(u32 flags)
 {
 	return !(flags & ~BLCR_FUTEX_FLAGS_KNOWN) &&
 	       (flags & BLCR_FUTEX_FLAGS_SIZE_MASK) == BLCR_FUTEX_FLAGS_SIZE_32;
+}
+
+/* kmap_local_page() came in 5.11; before, the atomic kind (no sleeping under it). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define kmap_local_page(page) kmap_atomic(page)
+#define kunmap_local(addr) kunmap_atomic(addr)
+#endif
+
+/* iov_iter directions: named ITER_DEST/ITER_SOURCE since 6.1. */
+#ifndef ITER_DEST
+#define ITER_DEST READ
+#define ITER_SOURCE WRITE
+#endif
+
+/*
+ * vfs_iter_write(), which takes the file system's freeze protection itself
+ * since 6.8; before, its callers did.
+ */
+static inline ssize_t blcr_iter_write(struct file *file, struct iov_iter *from,
+				      loff_t *pos)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return vfs_iter_write(file, from, pos, 0);
+#else
+	ssize_t n;
+
+	file_start_write(file);
+	n = vfs_iter_write(file, from, pos, 0);
+	file_end_write(file);
+	return n;
+#endif
 }
 
 #endif

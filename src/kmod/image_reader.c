@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 
+#include "compat.h"
 #include "image_reader.h"
 #include "image_writer.h"
 
@@ -21,6 +24,17 @@ static int read_exact(struct file *file, void *buf, size_t len, loff_t pos)
 	return 0;
 }
 
+/*
+ * What kernel_read() reads without complaint: it warns about a file not open
+ * for reading and one without read_iter (or with read too), and would block
+ * on a pipe; an image is a plain regular file.
+ */
+bool blcr_reader_file_ok(struct file *file)
+{
+	return S_ISREG(file_inode(file)->i_mode) && (file->f_mode & FMODE_READ) &&
+	       (file->f_mode & FMODE_CAN_READ) && file->f_op->read_iter && !file->f_op->read;
+}
+
 int blcr_reader_init(struct blcr_image_reader *r, struct file *file,
 		     loff_t pos, const char **why)
 {
@@ -28,7 +42,7 @@ int blcr_reader_init(struct blcr_image_reader *r, struct file *file,
 	r->file = file;
 	r->pos = pos;
 	r->size = i_size_read(file_inode(file));
-	if (!S_ISREG(file_inode(file)->i_mode) || !(file->f_mode & FMODE_READ)) {
+	if (!blcr_reader_file_ok(file)) {
 		*why = "the image is not a regular file open for reading";
 		return -EINVAL;
 	}
@@ -117,5 +131,31 @@ int blcr_reader_payload_fixed(struct blcr_image_reader *r, void *buf,
 		return err;
 	memcpy(buf, p, len);
 	kvfree(p);
+	return 0;
+}
+
+int blcr_reader_pages(struct file *file, loff_t *pos, struct bio_vec *bv,
+		      unsigned int nr, u32 *crc)
+{
+	struct iov_iter to;
+	unsigned int i;
+
+	iov_iter_bvec(&to, ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
+	while (iov_iter_count(&to)) {
+		ssize_t n = vfs_iter_read(file, &to, pos, 0);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;	/* the file shrank */
+	}
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(bv[i].bv_page);
+
+		*crc = blcr_crc32c(*crc, p, PAGE_SIZE);
+		kunmap_local(p);
+		/* Written through the kernel's mapping, read through the user's. */
+		flush_dcache_page(bv[i].bv_page);
+	}
 	return 0;
 }

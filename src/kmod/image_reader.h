@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading an image in the kernel at restart. User space validated the whole
- * file first, but the file may change under us: every header and every
- * payload the kernel interprets is checked again here.
+ * Reading an image in the kernel at restart. User space checked every record
+ * but page data first, but the file may change under us: every header and
+ * every payload the kernel interprets is checked again here, and page data
+ * as it is read into place.
  */
 #ifndef BLCR_IMAGE_READER_H
 #define BLCR_IMAGE_READER_H
 
+#include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/types.h>
 
@@ -24,6 +26,8 @@ struct blcr_image_reader {
 	u32 payload_crc;
 };
 
+/* Whether @file is a regular file the reader may read: check before any read. */
+bool blcr_reader_file_ok(struct file *file);
 int blcr_reader_init(struct blcr_image_reader *r, struct file *file,
 		     loff_t pos, const char **why);
 /* Reads the next record header; its payload is left for the caller. */
@@ -37,5 +41,11 @@ int blcr_reader_payload(struct blcr_image_reader *r, size_t max, void **buf,
 /* Exactly @len bytes of the current payload into @buf, CRC checked. */
 int blcr_reader_payload_fixed(struct blcr_image_reader *r, void *buf,
 			      size_t len, const char **why);
+/*
+ * @nr whole pages of @file from *@pos (advanced) straight into the pages of
+ * @bv (one full page each), continuing the CRC32C @crc over them.
+ */
+int blcr_reader_pages(struct file *file, loff_t *pos, struct bio_vec *bv,
+		      unsigned int nr, u32 *crc);
 
 #endif

@@ -4,8 +4,10 @@
  * headers carry the payload length and CRC, so each is written after its
  * payload, into the 32 bytes left for it.
  */
+#include <linux/bvec.h>
 #include <linux/crc32.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -15,6 +17,7 @@
 
 #include "blcr_arch.h"
 #include "blcr_version.h"
+#include "compat.h"
 #include "image_writer.h"
 
 /* CRC32C with the image's conventions: ~0 in, ~0 out. */
@@ -104,6 +107,35 @@ int blcr_record_append(struct blcr_image_writer *w, const void *buf, size_t len)
 		return err;
 	w->rec_crc = blcr_crc32c(w->rec_crc, buf, len);
 	w->pos += len;
+	return 0;
+}
+
+int blcr_record_append_pages(struct blcr_image_writer *w, struct bio_vec *bv,
+			     unsigned int nr)
+{
+	struct iov_iter from;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(bv[i].bv_page);
+
+		w->rec_crc = blcr_crc32c(w->rec_crc, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	iov_iter_bvec(&from, ITER_SOURCE, bv, nr, (size_t)nr * PAGE_SIZE);
+	while (iov_iter_count(&from)) {
+		ssize_t n;
+
+		if (READ_ONCE(*w->cancelled))
+			return -ECANCELED;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		n = blcr_iter_write(w->file, &from, &w->pos);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+	}
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #ifndef BLCR_IMAGE_WRITER_H
 #define BLCR_IMAGE_WRITER_H
 
+#include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/types.h>
 
@@ -26,6 +27,12 @@ int blcr_write_header(struct blcr_image_writer *w);
 /* A record in pieces: begin, append any number of times, end. */
 int blcr_record_begin(struct blcr_image_writer *w, u32 tag);
 int blcr_record_append(struct blcr_image_writer *w, const void *buf, size_t len);
+/*
+ * Whole pages, written from where they are (no copy but the file system's
+ * own): @nr bio_vecs of one full page each.
+ */
+int blcr_record_append_pages(struct blcr_image_writer *w, struct bio_vec *bv,
+			     unsigned int nr);
 int blcr_record_end(struct blcr_image_writer *w);
 int blcr_write_record(struct blcr_image_writer *w, u32 tag, const void *buf,
 		      size_t len);

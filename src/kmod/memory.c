@@ -18,6 +18,7 @@
  * VMA with vm_mmap(), fills in the saved pages, then sets the mm's fields
  * and executable link.
  */
+#include <linux/bvec.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -35,11 +36,48 @@
 
 #include "blcr_arch.h"
 #include "checkpoint.h"
+#include "image_reader.h"
 #include "image_writer.h"
 #include "restart.h"
 
-#define COPY_CHUNK (256 * 1024)
 #define MAX_VMAS 65536
+
+/*
+ * Page data goes between the process's pages and the image file directly,
+ * PAGE_BATCH pages (2 MiB, a huge page's worth) per I/O: the file system's
+ * copy is the only one.
+ */
+#define PAGE_BATCH 512
+
+struct page_batch {
+	struct page **pages;
+	struct bio_vec *bv;		/* one per page */
+};
+
+static int batch_alloc(struct page_batch *b)
+{
+	b->pages = kvmalloc_array(PAGE_BATCH, sizeof(*b->pages), GFP_KERNEL);
+	b->bv = kvmalloc_array(PAGE_BATCH, sizeof(*b->bv), GFP_KERNEL);
+	return b->pages && b->bv ? 0 : -ENOMEM;
+}
+
+static void batch_free(struct page_batch *b)
+{
+	kvfree(b->pages);
+	kvfree(b->bv);
+}
+
+/* The bio_vecs of the first @n pages, a full page each. */
+static void batch_vecs(struct page_batch *b, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		b->bv[i].bv_page = b->pages[i];
+		b->bv[i].bv_len = PAGE_SIZE;
+		b->bv[i].bv_offset = 0;
+	}
+}
 
 /* ---- checkpoint ---- */
 
@@ -242,26 +280,33 @@ static u32 setup_flags_of(unsigned long vm_flags)
 	return flags;
 }
 
-/* Copies the runs' pages into the record, through a bounce buffer. */
+/*
+ * Writes the runs' pages into the record from where they are. The process is
+ * parked, so its pages hold still while they are written: a reference is
+ * enough, and unlike a pin it does not unshare copy-on-write pages.
+ */
 static int write_pages(struct blcr_image_writer *w, const struct page_runs *r,
-		       void *bounce)
+		       struct page_batch *b)
 {
 	unsigned int i;
 	int err = 0;
 
 	for (i = 0; i < r->nr && !err; i++) {
 		unsigned long addr = le64_to_cpu(r->run[i].addr);
-		unsigned long left = le64_to_cpu(r->run[i].nr_pages) << PAGE_SHIFT;
+		unsigned long left = le64_to_cpu(r->run[i].nr_pages);
 
 		while (left && !err) {
-			size_t n = min_t(unsigned long, left, COPY_CHUNK);
+			/* FOLL_FORCE: PROT_NONE and exec-only memory, as ptrace reads it. */
+			int k, n = get_user_pages_fast(addr, min_t(unsigned long, left, PAGE_BATCH),
+						       FOLL_FORCE, b->pages);
 
-			/* Not readable (PROT_NONE, exec-only): as ptrace would read it. */
-			if (copy_from_user(bounce, (void __user *)addr, n) &&
-			    access_process_vm(current, addr, bounce, n, FOLL_FORCE) != n)
-				return -EFAULT;
-			err = blcr_record_append(w, bounce, n);
-			addr += n;
+			if (n <= 0)
+				return n ? n : -EFAULT;
+			batch_vecs(b, n);
+			err = blcr_record_append_pages(w, b->bv, n);
+			for (k = 0; k < n; k++)
+				put_page(b->pages[k]);
+			addr += (unsigned long)n << PAGE_SHIFT;
 			left -= n;
 			cond_resched();
 		}
@@ -270,7 +315,7 @@ static int write_pages(struct blcr_image_writer *w, const struct page_runs *r,
 }
 
 static int dump_one_vma(struct blcr_image_writer *w, struct vma_snapshot *v,
-		    char *pathbuf, void *bounce, struct blcr_reason *why)
+		    char *pathbuf, struct page_batch *batch, struct blcr_reason *why)
 {
 	struct blcr_rec_vma rec = {};
 	struct page_runs runs = {};
@@ -329,12 +374,11 @@ static int dump_one_vma(struct blcr_image_writer *w, struct vma_snapshot *v,
 			err = blcr_record_append(w, &hdr, sizeof(hdr));
 		if (!err)
 			err = blcr_record_append(w, runs.run, runs.nr * sizeof(*runs.run));
-		if (!err && gap) {
-			memset(bounce, 0, gap);
-			err = blcr_record_append(w, bounce, gap);
-		}
+		/* gap < PAGE_SIZE */
+		if (!err && gap)
+			err = blcr_record_append(w, page_address(ZERO_PAGE(0)), gap);
 		if (!err)
-			err = write_pages(w, &runs, bounce);
+			err = write_pages(w, &runs, batch);
 		if (!err)
 			err = blcr_record_end(w);
 		if (err == -EFAULT)
@@ -414,14 +458,13 @@ int blcr_dump_memory(struct blcr_image_writer *w, struct blcr_reason *why)
 	struct vma_snapshot *vmas = NULL;
 	unsigned int nr = 0, i, words;
 	char *pathbuf = NULL;
-	void *bounce = NULL;
+	struct page_batch batch = {};
 	int err;
 
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	bounce = kvmalloc(COPY_CHUNK, GFP_KERNEL);
 	err = -ENOMEM;
-	if (!rec || !pathbuf || !bounce)
+	if (!rec || !pathbuf || batch_alloc(&batch))
 		goto out;
 
 	if (mmap_read_lock_killable(mm)) {
@@ -461,7 +504,7 @@ int blcr_dump_memory(struct blcr_image_writer *w, struct blcr_reason *why)
 
 	err = blcr_write_record(w, BLCR_REC_MM, rec, sizeof(*rec));
 	for (i = 0; i < nr && !err; i++)
-		err = dump_one_vma(w, &vmas[i], pathbuf, bounce, why);
+		err = dump_one_vma(w, &vmas[i], pathbuf, &batch, why);
 	if (err && !why->text[0])
 		blcr_fail(why, err, "cannot save the memory");
 out:
@@ -469,7 +512,7 @@ out:
 		if (vmas[i].file)
 			fput(vmas[i].file);
 	kvfree(vmas);
-	kvfree(bounce);
+	batch_free(&batch);
 	kfree(pathbuf);
 	kfree(rec);
 	return err;
@@ -485,6 +528,8 @@ struct vma_plan {
 	struct blcr_rec_page_run *runs;
 	unsigned int nr_runs;
 	loff_t data;
+	/* The payload's CRC up to the data, and what the whole must come to. */
+	u32 crc, payload_crc;
 };
 
 struct blcr_mm_plan {
@@ -493,6 +538,7 @@ struct blcr_mm_plan {
 	unsigned int nr_vmas;
 	struct file *image;
 	struct file *exe;		/* referenced, write-denied */
+	struct page_batch batch;	/* allocated before the point of no return */
 };
 
 void blcr_memory_plan_free(struct blcr_mm_plan *p)
@@ -511,6 +557,7 @@ void blcr_memory_plan_free(struct blcr_mm_plan *p)
 		exe_file_allow_write_access(p->exe);
 		fput(p->exe);
 	}
+	batch_free(&p->batch);
 	kfree(p);
 }
 
@@ -565,13 +612,18 @@ static int check_vma(const struct blcr_rec_vma *v, u64 prev_end,
 	return 0;
 }
 
+/*
+ * @runs_left bounds the run tables held in memory over the whole image: every
+ * run is at least one page to restore, so an image with more runs than the
+ * machine has pages of RAM is not one to believe (nor to allocate for).
+ */
 static int plan_pages(struct blcr_image_reader *r, struct vma_plan *v,
-		      struct blcr_reason *why)
+		      unsigned long *runs_left, struct blcr_reason *why)
 {
 	struct blcr_rec_pages hdr;
 	u64 start = le64_to_cpu(v->rec.start), end = le64_to_cpu(v->rec.end);
 	u64 prev = start, pages = 0;
-	size_t table;
+	size_t table, gap;
 	unsigned int i;
 	ssize_t n;
 	loff_t pos = r->payload;
@@ -586,9 +638,11 @@ static int plan_pages(struct blcr_image_reader *r, struct vma_plan *v,
 	v->nr_runs = le32_to_cpu(hdr.nr_runs);
 	table = sizeof(hdr) + (size_t)v->nr_runs * sizeof(*v->runs);
 	if (le64_to_cpu(hdr.vma_start) != start || v->nr_runs == 0 ||
-	    v->nr_runs > (end - start) >> PAGE_SHIFT ||
-	    le32_to_cpu(hdr.data_offset) < table || le32_to_cpu(hdr.data_offset) > r->length)
+	    v->nr_runs > (end - start) >> PAGE_SHIFT || v->nr_runs > *runs_left ||
+	    le32_to_cpu(hdr.data_offset) < table || le32_to_cpu(hdr.data_offset) > r->length ||
+	    le32_to_cpu(hdr.data_offset) - table >= PAGE_SIZE)
 		goto bad;
+	*runs_left -= v->nr_runs;
 	v->runs = kvmalloc_array(v->nr_runs, sizeof(*v->runs), GFP_KERNEL);
 	if (!v->runs)
 		return -ENOMEM;
@@ -608,6 +662,24 @@ static int plan_pages(struct blcr_image_reader *r, struct vma_plan *v,
 	if (le32_to_cpu(hdr.data_offset) + (pages << PAGE_SHIFT) != r->length)
 		goto bad;
 	v->data = r->payload + le32_to_cpu(hdr.data_offset);
+
+	/* The pages' CRC is checked as they are read into place (fill_vma). */
+	v->payload_crc = r->payload_crc;
+	v->crc = blcr_crc32c(0, &hdr, sizeof(hdr));
+	v->crc = blcr_crc32c(v->crc, v->runs, v->nr_runs * sizeof(*v->runs));
+	gap = le32_to_cpu(hdr.data_offset) - table;
+	if (gap) {
+		u8 *pad = kmalloc(gap, GFP_KERNEL);
+
+		if (!pad)
+			return -ENOMEM;
+		n = kernel_read(r->file, pad, gap, &pos);
+		if (n == gap)
+			v->crc = blcr_crc32c(v->crc, pad, gap);
+		kfree(pad);
+		if (n != gap)
+			goto bad;
+	}
 	return 0;
 bad:
 	return blcr_fail(why, -EINVAL, "saved pages of mapping %#llx-%#llx are invalid",
@@ -645,6 +717,7 @@ int blcr_memory_plan(struct blcr_image_reader *r, struct file **map_files,
 	unsigned int i, file_index = 0;
 	const char *rwhy = "";
 	u64 prev_end = 0;
+	unsigned long runs_left = totalram_pages();
 	int err;
 
 	*out = NULL;
@@ -665,7 +738,7 @@ int blcr_memory_plan(struct blcr_image_reader *r, struct file **map_files,
 	p->nr_vmas = le32_to_cpu(p->mm.nr_vmas);
 	p->vma = kvcalloc(p->nr_vmas, sizeof(*p->vma), GFP_KERNEL);
 	err = -ENOMEM;
-	if (!p->vma)
+	if (!p->vma || batch_alloc(&p->batch))
 		goto fail;
 
 	for (i = 0; i < p->nr_vmas; i++) {
@@ -715,11 +788,19 @@ int blcr_memory_plan(struct blcr_image_reader *r, struct file **map_files,
 		}
 		file_index++;
 
-		/* Its pages, if any, come next. */
+		/*
+		 * Its pages, if any, come next. Some record always follows (END
+		 * at least): one that cannot be read is damage, not "no pages".
+		 */
 		peek = *r;
-		if (blcr_reader_next(&peek, &rwhy) == 0 && peek.tag == BLCR_REC_PAGES) {
+		err = blcr_reader_next(&peek, &rwhy);
+		if (err) {
+			blcr_fail(why, err, "%s", rwhy);
+			goto fail;
+		}
+		if (peek.tag == BLCR_REC_PAGES) {
 			*r = peek;
-			err = plan_pages(r, v, why);
+			err = plan_pages(r, v, &runs_left, why);
 			if (err)
 				goto fail;
 		}
@@ -913,32 +994,43 @@ static int lock_vma(struct vma_plan *v, struct blcr_reason *why)
 			       start, start + len, ret) : 0;
 }
 
-static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v, void *bounce,
+/* Reads the saved pages straight into the new mapping's, checking their CRC. */
+static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v,
 		    struct blcr_reason *why)
 {
+	struct page_batch *b = &p->batch;
 	loff_t pos = v->data;
+	u32 crc = v->crc;
 	unsigned int i;
 	long ret;
 
 	for (i = 0; i < v->nr_runs; i++) {
 		unsigned long addr = le64_to_cpu(v->runs[i].addr);
-		unsigned long left = le64_to_cpu(v->runs[i].nr_pages) << PAGE_SHIFT;
+		unsigned long left = le64_to_cpu(v->runs[i].nr_pages);
 
 		while (left) {
-			size_t n = min_t(unsigned long, left, COPY_CHUNK);
-			ssize_t got = kernel_read(p->image, bounce, n, &pos);
+			int err, n = pin_user_pages_fast(addr, min_t(unsigned long, left, PAGE_BATCH),
+							 FOLL_WRITE, b->pages);
 
-			if (got != n)
-				return blcr_fail(why, -EIO, "cannot read the saved pages");
-			if (copy_to_user((void __user *)addr, bounce, n))
-				return blcr_fail(why, -EFAULT, "cannot write the pages at %#lx", addr);
-			addr += n;
+			if (n <= 0)
+				return blcr_fail(why, n ? n : -EFAULT,
+						 "cannot write the pages at %#lx", addr);
+			batch_vecs(b, n);
+			err = blcr_reader_pages(p->image, &pos, b->bv, n, &crc);
+			unpin_user_pages_dirty_lock(b->pages, n, true);
+			if (err)
+				return blcr_fail(why, err, "cannot read the saved pages");
+			addr += (unsigned long)n << PAGE_SHIFT;
 			left -= n;
 			if (fatal_signal_pending(current))
 				return -EINTR;
 			cond_resched();
 		}
 	}
+	if (crc != v->payload_crc)
+		return blcr_fail(why, -EINVAL,
+				 "saved pages of mapping %#llx-%#llx are damaged (CRC mismatch)",
+				 le64_to_cpu(v->rec.start), le64_to_cpu(v->rec.end));
 	if (le32_to_cpu(v->rec.prot) & BLCR_VMA_PROT_WRITE)
 		return 0;
 	ret = blcr_arch_mprotect(le64_to_cpu(v->rec.start),
@@ -988,12 +1080,8 @@ int blcr_memory_restore(struct blcr_mm_plan *p, struct blcr_reason *why)
 {
 	struct special_now sp[4];
 	unsigned int nr_sp, i;
-	void *bounce;
 	int err;
 
-	bounce = kvmalloc(COPY_CHUNK, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
 	err = unmap_all_but_special(sp, &nr_sp);
 	if (err)
 		blcr_fail(why, err, "cannot unmap the restarting process");
@@ -1008,11 +1096,10 @@ int blcr_memory_restore(struct blcr_mm_plan *p, struct blcr_reason *why)
 		if (!err)
 			err = advise_vma(v, why);
 		if (!err && v->runs)
-			err = fill_vma(p, v, bounce, why);
+			err = fill_vma(p, v, why);
 		if (!err)
 			err = lock_vma(v, why);
 	}
-	kvfree(bounce);
 	if (!err)
 		set_mm_fields(p);
 	return err;

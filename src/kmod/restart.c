@@ -164,9 +164,6 @@ static int read_records(struct restore_state *s, loff_t offset,
 		return -ENOMEM;
 	if (blcr_reader_payload_fixed(&r, s->sighand, sizeof(*s->sighand), &rwhy))
 		return blcr_fail(why, -EINVAL, "signal record: %s", rwhy);
-	err = blcr_restore_signals_check(s->sighand, why);
-	if (err)
-		return err;
 
 	s->pending = kvcalloc(MAX_PENDING, sizeof(*s->pending), GFP_KERNEL);
 	if (!s->pending)
@@ -183,6 +180,9 @@ static int read_records(struct restore_state *s, loff_t offset,
 					      sizeof(*s->pending), &rwhy))
 			return blcr_fail(why, -EINVAL, "pending signal: %s", rwhy);
 	}
+	err = blcr_restore_signals_check(s->sighand, s->pending, s->nr_pending, why);
+	if (err)
+		return err;
 	return blcr_memory_plan(&r, s->map_files, s->nr_map_files, s->exe,
 				&s->mm, why);
 }
@@ -199,6 +199,8 @@ static int get_args(struct restore_state *s, const struct blcr_restore_args *a,
 	s->image = fget(a->image_fd);
 	if (!s->image)
 		return blcr_fail(why, -EBADF, "bad image descriptor");
+	if (!blcr_reader_file_ok(s->image))
+		return blcr_fail(why, -EINVAL, "the image is not a regular file open for reading");
 	if (a->exe_fd >= 0) {
 		s->exe = fget(a->exe_fd);
 		if (!s->exe)

@@ -26,7 +26,8 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 			long *retval, struct blcr_reason *why);
 
 int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
-			       struct blcr_reason *why);
+			       const struct blcr_rec_sigpending *pending,
+			       unsigned int nr_pending, struct blcr_reason *why);
 int blcr_restore_signals(const struct blcr_rec_sighand *h,
 			 const struct blcr_rec_sigpending *pending,
 			 unsigned int nr_pending, struct blcr_reason *why);

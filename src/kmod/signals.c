@@ -165,8 +165,10 @@ static int restore_cpu_itimers(const struct blcr_rec_sighand *h,
 }
 
 int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
-			       struct blcr_reason *why)
+			       const struct blcr_rec_sigpending *pending,
+			       unsigned int nr_pending, struct blcr_reason *why)
 {
+	unsigned int p;
 	int i;
 
 	for (i = 0; i < BLCR_NSIG; i++) {
@@ -184,6 +186,12 @@ int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
 	    (s64)le64_to_cpu(h->itimer_prof_ns) < 0 ||
 	    (s64)le64_to_cpu(h->itimer_prof_interval_ns) < 0)
 		return blcr_fail(why, -EINVAL, "invalid interval timer");
+	for (p = 0; p < nr_pending; p++) {
+		int signo = le32_to_cpu(pending[p].signo);
+
+		if (!valid_signal(signo) || signo == 0 || signo == SIGKILL || signo == SIGSTOP)
+			return blcr_fail(why, -EINVAL, "invalid pending signal %d", signo);
+	}
 	return 0;
 }
 
@@ -192,9 +200,17 @@ int blcr_restore_signals(const struct blcr_rec_sighand *h,
 			 unsigned int nr_pending, struct blcr_reason *why)
 {
 	struct signal_struct *sig = current->signal;
+	sigset_t all;
 	unsigned int i;
 	int err;
 
+	/*
+	 * Queued and timer signals wait, blocked, for the saved mask that
+	 * rt_sigreturn sets: one fatal now would take the process down at
+	 * once, whatever that mask says.
+	 */
+	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &all, NULL);
 	flush_signals(current);
 	spin_lock_irq(&current->sighand->siglock);
 	for (i = 0; i < BLCR_NSIG; i++) {
@@ -231,8 +247,6 @@ int blcr_restore_signals(const struct blcr_rec_sighand *h,
 		kernel_siginfo_t info;
 		int signo = le32_to_cpu(pending[i].signo);
 
-		if (!valid_signal(signo) || signo == 0 || signo == SIGKILL || signo == SIGSTOP)
-			return blcr_fail(why, -EINVAL, "invalid pending signal %d", signo);
 		memcpy(&info, pending[i].siginfo, sizeof(info));
 		info.si_signo = signo;
 		send_sig_info(signo, &info, current);

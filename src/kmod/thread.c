@@ -131,10 +131,10 @@ int blcr_dump_thread(struct blcr_image_writer *w, struct blcr_reason *why)
 	return err;
 }
 
-static int restore_restart_block(const struct blcr_rec_thread *t,
-				 struct blcr_reason *why)
+/* Whether the saved restart_block is valid; with @rb, also sets it. */
+static bool restore_restart_block(const struct blcr_rec_thread *t,
+				  struct restart_block *rb)
 {
-	struct restart_block *rb = &current->restart_block;
 	u32 kind = le32_to_cpu(t->restart_kind);
 	bool timeout = le32_to_cpu(t->restart_flags) & BLCR_RESTART_F_TIMEOUT;
 	const __le64 *a = t->restart_args;
@@ -142,8 +142,9 @@ static int restore_restart_block(const struct blcr_rec_thread *t,
 
 	switch (kind) {
 	case BLCR_RESTART_NONE:
-		rb->fn = blcr_imp_do_no_restart_syscall;
-		return 0;
+		if (rb)
+			rb->fn = blcr_imp_do_no_restart_syscall;
+		return true;
 	case BLCR_RESTART_NANOSLEEP: {
 		clockid_t clock = le64_to_cpu(a[0]);
 		u64 type = le64_to_cpu(a[1]);
@@ -151,18 +152,22 @@ static int restore_restart_block(const struct blcr_rec_thread *t,
 		if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
 		     clock != CLOCK_BOOTTIME && clock != CLOCK_TAI) ||
 		    (type != TT_NONE && type != TT_NATIVE) || !timeout)
-			break;
+			return false;
+		if (!rb)
+			return true;
 		rb->nanosleep.clockid = clock;
 		rb->nanosleep.type = type;
 		rb->nanosleep.rmtp = (void __user *)(unsigned long)le64_to_cpu(a[2]);
 		rb->nanosleep.expires = restored_timeout(t, clock);
 		rb->fn = blcr_imp_hrtimer_nanosleep_restart;
-		return 0;
+		return true;
 	}
 	case BLCR_RESTART_POLL:
 		if (le64_to_cpu(a[1]) > INT_MAX || le64_to_cpu(a[2]) > 1 ||
 		    (le64_to_cpu(a[2]) && !timeout))
-			break;
+			return false;
+		if (!rb)
+			return true;
 		rb->poll.ufds = (void __user *)(unsigned long)le64_to_cpu(a[0]);
 		rb->poll.nfds = le64_to_cpu(a[1]);
 		rb->poll.has_timeout = le64_to_cpu(a[2]);
@@ -172,14 +177,16 @@ static int restore_restart_block(const struct blcr_rec_thread *t,
 			rb->poll.tv_nsec = end % NSEC_PER_SEC;
 		}
 		rb->fn = blcr_imp_do_restart_poll;
-		return 0;
+		return true;
 	case BLCR_RESTART_FUTEX: {
 		u64 flags = le64_to_cpu(a[2]);
 
 		if (flags > U32_MAX || !blcr_futex_flags_ok(flags) ||
 		    le64_to_cpu(a[1]) > U32_MAX || le64_to_cpu(a[3]) > U32_MAX ||
 		    !!(flags & BLCR_FUTEX_FLAGS_HAS_TIMEOUT) != timeout)
-			break;
+			return false;
+		if (!rb)
+			return true;
 		rb->futex.uaddr = (u32 __user *)(unsigned long)le64_to_cpu(a[0]);
 		rb->futex.val = le64_to_cpu(a[1]);
 		rb->futex.flags = flags;
@@ -189,10 +196,10 @@ static int restore_restart_block(const struct blcr_rec_thread *t,
 			rb->futex.time = restored_timeout(t,
 				flags & BLCR_FUTEX_FLAGS_CLOCKRT ? CLOCK_REALTIME : CLOCK_MONOTONIC);
 		rb->fn = blcr_imp_futex_wait_restart;
-		return 0;
+		return true;
 	}
 	}
-	return blcr_fail(why, -EINVAL, "the interrupted system call record is invalid");
+	return false;
 }
 
 int blcr_restore_thread_check(const struct blcr_rec_thread *t,
@@ -211,6 +218,8 @@ int blcr_restore_thread_check(const struct blcr_rec_thread *t,
 	    (t->rseq && (le32_to_cpu(t->rseq_len) < 32 || le32_to_cpu(t->rseq_len) > PAGE_SIZE)) ||
 	    (t->robust_list && le64_to_cpu(t->robust_list_len) != sizeof(*current->robust_list)))
 		return blcr_fail(why, -EINVAL, "invalid thread pointers");
+	if (!restore_restart_block(t, NULL))
+		return blcr_fail(why, -EINVAL, "the interrupted system call record is invalid");
 	return 0;
 }
 
@@ -236,9 +245,7 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 	 * After rt_sigreturn, which loads a disabled stack from its frame and
 	 * resets restart_block to "return EINTR".
 	 */
-	err = restore_restart_block(t, why);
-	if (err)
-		return err;
+	restore_restart_block(t, &current->restart_block);
 	current->sas_ss_sp = le64_to_cpu(t->sas_ss_sp);
 	current->sas_ss_size = le64_to_cpu(t->sas_ss_size);
 	current->sas_ss_flags = le32_to_cpu(t->sas_ss_flags);

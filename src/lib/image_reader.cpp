@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -284,6 +285,31 @@ int Reader::skip_payload()
 	return err_;
 }
 
+int Reader::skip_payload_unchecked()
+{
+	if (err_ != 0)
+		return err_;
+	if (!in_record_)
+		return 0;
+	struct stat st {};
+	if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))
+		return fail(ESPIPE, "the image must be a regular file");
+	const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+	if (size < pos_ || size - pos_ < left_)
+		return fail(EINVAL, "truncated " + describe(cur_) + ": payload of " +
+					    std::to_string(cur_.length) + " bytes, file ends at " +
+					    std::to_string(size));
+	const std::uint64_t end = pos_ + left_;
+	if (::lseek(fd_, static_cast<off_t>(end), SEEK_SET) < 0) {
+		const int e = errno;
+		return fail(e, std::string("cannot seek ") + where() + ": " + std::strerror(e));
+	}
+	pos_ = end;
+	left_ = 0;
+	in_record_ = false;
+	return 0;
+}
+
 int Reader::finish()
 {
 	if (err_ != 0)
@@ -310,6 +336,8 @@ int validate(int fd, Summary &out, std::string &message, const RecordVisitor &vi
 		err = rd.next_record(r);
 		if (err != 0)
 			break;
+		if (visit && (err = visit(r, rd, message)) != 0)
+			return err;
 		err = rd.skip_payload();
 		if (err != 0)
 			break;
@@ -317,8 +345,6 @@ int validate(int fd, Summary &out, std::string &message, const RecordVisitor &vi
 		++t.count;
 		t.bytes += r.length;
 		++s.records;
-		if (visit)
-			visit(r);
 		if (r.tag == BLCR_REC_END) {
 			err = rd.finish();
 			break;
@@ -354,15 +380,41 @@ std::uint32_t build_arch() noexcept
 #endif
 }
 
+namespace {
+
 // The CPUID bits of cpu_features[BLCR_X86_CPU_CPUID] that name instructions
-// a program may have chosen to use (not performance hints such as ERMS).
-constexpr std::uint64_t leaf1_ecx_isa = (1u << 0) | (1u << 1) | (1u << 9) | (1u << 12) | (1u << 13) |
-					(1u << 19) | (1u << 20) | (1u << 22) | (1u << 23) | (1u << 25) |
-					(1u << 26) | (1u << 28) | (1u << 29) | (1u << 30);
-constexpr std::uint64_t leaf7_ebx_isa = (1u << 3) | (1u << 5) | (1u << 8) | (1u << 16) | (1u << 17) |
-					(1u << 18) | (1u << 19) | (1u << 21) | (1u << 23) | (1u << 28) |
-					(1u << 29) | (1u << 30) | (1u << 31);
-constexpr std::uint64_t x86_isa_mask = leaf7_ebx_isa << 32 | leaf1_ecx_isa;
+// a program may have chosen to use (not performance hints such as ERMS):
+// CPUID.1:ECX bits, then CPUID.7.0:EBX bits (+ 32).
+struct IsaBit {
+	unsigned int bit;
+	const char *name;
+};
+constexpr IsaBit x86_isa_bits[] = {
+	{0, "sse3"}, {1, "pclmulqdq"}, {9, "ssse3"}, {12, "fma"}, {13, "cx16"},
+	{19, "sse4_1"}, {20, "sse4_2"}, {22, "movbe"}, {23, "popcnt"}, {25, "aes"},
+	{26, "xsave"}, {28, "avx"}, {29, "f16c"}, {30, "rdrand"},
+	{32 + 3, "bmi1"}, {32 + 5, "avx2"}, {32 + 8, "bmi2"}, {32 + 16, "avx512f"},
+	{32 + 17, "avx512dq"}, {32 + 18, "rdseed"}, {32 + 19, "adx"}, {32 + 21, "avx512ifma"},
+	{32 + 23, "clflushopt"}, {32 + 28, "avx512cd"}, {32 + 29, "sha_ni"}, {32 + 30, "avx512bw"},
+	{32 + 31, "avx512vl"},
+};
+constexpr std::uint64_t x86_isa_mask = [] {
+	std::uint64_t mask = 0;
+	for (const IsaBit &b : x86_isa_bits)
+		mask |= 1ull << b.bit;
+	return mask;
+}();
+
+}  // namespace
+
+std::vector<std::string> x86_isa_features(std::uint64_t cpuid_bits)
+{
+	std::vector<std::string> names;
+	for (const IsaBit &b : x86_isa_bits)
+		if (cpuid_bits & (1ull << b.bit))
+			names.emplace_back(b.name);
+	return names;
+}
 
 HostInfo this_host()
 {

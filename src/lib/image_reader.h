@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace blcr::image {
 
@@ -59,6 +60,11 @@ public:
 	// read (its CRC checked), or -errno.
 	ssize_t read_payload(void *buf, std::size_t len);
 	int skip_payload();
+	// Seeks past the unread rest of the current payload without reading it:
+	// its CRC is not checked, only that the file holds it. For data that is
+	// checked later as it is read (page data, by the kernel at restart); fd
+	// must be a regular file.
+	int skip_payload_unchecked();
 	// After END: checks that nothing follows.
 	int finish();
 
@@ -99,7 +105,10 @@ struct Summary {
 	std::uint64_t total_size = 0;  // bytes of the whole image
 };
 
-using RecordVisitor = std::function<void(const RecordInfo &)>;
+// Called for each record before its payload is read: it may read some or all
+// of it (Reader::read_payload), and validate() skips and checks the rest. A
+// non-zero return (an errno, with the message set) stops validate().
+using RecordVisitor = std::function<int(const RecordInfo &, Reader &, std::string &message)>;
 
 // Reads and checks a whole image: 0, or the errno with message set.
 int validate(int fd, Summary &out, std::string &message, const RecordVisitor &visit = {});
@@ -119,6 +128,10 @@ HostInfo this_host();
 // 0 when an image with this header can be restarted on host, else the errno
 // (CR_EBADARCH for another architecture, EINVAL otherwise) and a message.
 int check_host(const HeaderInfo &image, const HostInfo &host, std::string &message);
+
+// The names of the instruction-set features among x86 CPUID bits (laid out as
+// cpu_features[BLCR_X86_CPU_CPUID]) that restart requires of the CPU.
+std::vector<std::string> x86_isa_features(std::uint64_t cpuid_bits);
 
 // "x86_64", "ppc64le"..., "unknown (42)".
 std::string arch_name(std::uint32_t arch);

@@ -3,6 +3,7 @@
 # and does not call the sealed kallsyms_lookup_name itself.
 # as: root
 # kernels: 6.12
+# arch: x86_64
 . /blcr/lib.sh
 
 blcr_unload

@@ -25,6 +25,6 @@ cat state.out
 [ $rc -eq 0 ] || fail "restored crstate exit $rc: $(cat restart.out)"
 grep -q "^OK: 0 failures" state.out || fail "no verdict"
 # Under -cpu max the XSAVE-only state must have been exercised too.
-flags=$(grep -m1 '^flags' /proc/cpuinfo)
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)	# x86 only
 case " $flags " in *" avx "*) grep -q "AVX: ymm9" state.out || fail "AVX registers not checked" ;; esac
 case " $flags " in *" ospke "*) grep -q "PKRU checked" state.out || fail "PKRU not checked" ;; esac

@@ -4,6 +4,7 @@
 # make check boots the -cpu max guest first: there this scenario takes the
 # image and exports it; the qemu64 guest then finds it in /blcr/import.
 # as: root user
+# arch: x86_64
 . /blcr/lib.sh
 blcr_load
 

@@ -17,15 +17,60 @@ check 0 '^format version: +1$' "$cr_info" "$v"
 check 0 '^architecture: +x86_64$' "$cr_info" "$v"
 check 0 '^page size: +4096$' "$cr_info" "$v"
 check 0 '^kernel release: +6\.1\.0-test-amd64$' "$cr_info" "$v"
-check 0 '^cpu features: +xfeatures 0x7, fpu xsave, xstate size 832$' "$cr_info" "$v"
+check 0 '^cpu features: +xfeatures 0x7 \(x87 sse avx\), fpu xsave, xstate size 832$' "$cr_info" "$v"
 check 0 '^checkpoint time: +2023-11-14T22:13:20\.123456789Z$' "$cr_info" "$v"
 check 0 '^  pages/0x0401: 1 record, 8192 bytes$' "$cr_info" "$v"
 check 0 '^  END: 1 record, 0 bytes$' "$cr_info" "$v"
 check 0 "^total size: +$(wc -c <"$v") bytes\$" "$cr_info" "$v"
 check 0 '^  "format_version": 1,$' "$cr_info" --json "$v"
 check 0 '"name": "PAD", "count": 1' "$cr_info" --json "$v"
+
+# What the records of a process say.
+p=$tmp/process.img
+check 0 '^process 4242:$' "$cr_info" "$p"
+check 0 '^  command: +solver$' "$cr_info" "$p"
+check 0 '^  executable: +/opt/job/bin/solver$' "$cr_info" "$p"
+check 0 '^  directory: +/opt/job/run "quoted"$' "$cr_info" "$p"
+check 0 '^  parent: +4200, process group 4242, session 4100$' "$cr_info" "$p"
+check 0 '^  user, group: +1000, 100$' "$cr_info" "$p"
+check 0 '^  umask: +0022$' "$cr_info" "$p"
+check 0 '^  limits: +NOFILE 1024/4096$' "$cr_info" "$p"
+check 0 '^  thread 4242: +blocked SIGUSR2; in nanosleep, 2\.5 s left$' "$cr_info" "$p"
+check 0 '^  signals: +handled SIGTERM; ignored SIGPIPE$' "$cr_info" "$p"
+check 0 '^  timer real: +1\.5 s left, every 1 s$' "$cr_info" "$p"
+check 0 '^  pending: +SIGUSR1$' "$cr_info" "$p"
+check 0 '^  mappings: +4, 4 pages saved \(24576 bytes\)$' "$cr_info" "$p"
+check 0 '^    000000400000-000000402000 r-xp 00001000 +0 file /opt/job/bin/solver$' "$cr_info" "$p"
+check 0 '^    000000601000-000000623000 rw-p 00000000 +3 anonymous \[heap\]$' "$cr_info" "$p"
+check 0 '^    7ffd00000000-7ffd00021000 rw-p 00000000 +1 anonymous \[stack\] \(growsdown, locked\)$' "$cr_info" "$p"
+check 0 '^    7ffd00100000-7ffd00102000 r-xp 00000000 +0 special \[vdso\]$' "$cr_info" "$p"
+check 0 '^  descriptors: +3, 10 bytes of deleted files saved$' "$cr_info" "$p"
+check 0 '^    0: terminal /dev/pts/3 \(O_RDWR\)$' "$cr_info" "$p"
+check 0 '^    1: file /opt/job/run/out.log \(O_WRONLY\|O_APPEND\|O_LARGEFILE, offset 1234, size 1234\)$' "$cr_info" "$p"
+check 0 '^    3: deleted /tmp/scratch \(O_RDWR, close-on-exec, offset 5, size 10\)$' "$cr_info" "$p"
+check 0 '"cwd": "/opt/job/run \\"quoted\\"",' "$cr_info" --json "$p"
+check 0 '\{"fd": 1, "kind": "file", "path": "/opt/job/run/out.log", "flags": "0x8401", "flag_names": \["O_WRONLY", "O_APPEND", "O_LARGEFILE"\], "cloexec": false, "offset": 1234' "$cr_info" --json "$p"
+check 0 '"label": "\[stack\]", "flags": \["growsdown", "locked"\], "pages": 1, "page_bytes": 8192' "$cr_info" --json "$p"
+check 0 '"NOFILE": \{"cur": 1024, "max": 4096\}' "$cr_info" --json "$p"
+check 0 '^  "procs": \[\]$' "$cr_info" --json "$v"
+check 22 "^cr_info: $tmp/malformed.img: record 0 \\(tag process/0x0100\\) at offset 512: process record is too short\$" \
+	"$cr_info" "$tmp/malformed.img"
+
+# The JSON is valid, per the tools there are.
+for img in "$v" "$p"; do
+	if command -v python3 >/dev/null; then
+		check 0 '.' sh -c '"$1" --json "$2" | python3 -m json.tool' sh "$cr_info" "$img"
+	fi
+	if command -v jq >/dev/null; then
+		check 0 '.' sh -c '"$1" --json "$2" | jq .' sh "$cr_info" "$img"
+	fi
+done
 if command -v python3 >/dev/null; then
-	check 0 '.' sh -c '"$1" --json "$2" | python3 -m json.tool' sh "$cr_info" "$v"
+	check 0 '^/opt/job/bin/solver 3 \[\[15, .SIGTERM.\]\]$' sh -c '"$1" --json "$2" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+p = d[\"procs\"][0]
+print(p[\"exe\"], len(p[\"fds\"]), [[h[\"signal\"], h[\"name\"]] for h in p[\"signals\"][\"handled\"]])"' sh "$cr_info" "$p"
 fi
 check 22 "^cr_info: $c: CRC mismatch in record 1 \\(tag thread/0x0201\\) at offset 608\$" "$cr_info" "$c"
 check 22 'CRC mismatch' "$cr_info" --json "$c"

@@ -56,7 +56,10 @@ Result check(const Bytes &data)
 	const int fd = fd_of(data);
 	REQUIRE(fd >= 0);
 	r.err = img::validate(fd, r.summary, r.message,
-			      [&](const img::RecordInfo &ri) { r.records.push_back(ri); });
+			      [&](const img::RecordInfo &ri, img::Reader &, std::string &) {
+				      r.records.push_back(ri);
+				      return 0;
+			      });
 	::close(fd);
 	return r;
 }
@@ -233,6 +236,68 @@ TEST_CASE("payloads stream out of the reader, also from a pipe", "[image]")
 	CHECK(ri.tag == BLCR_REC_END);
 	CHECK(rd.finish() == 0);
 	::close(p[0]);
+}
+
+TEST_CASE("page data can be seeked over unchecked, not past the end", "[image]")
+{
+	ImageWriter w;
+	const Bytes before = pattern(300, 10), after = pattern(50, 11);
+	w.add(BLCR_REC_RANGE_MM + 2, before);
+	const std::size_t pages_at = w.add(BLCR_REC_PAGES, pattern(3 * 4096, 12));
+	w.add(BLCR_REC_RANGE_MM + 3, after);
+	w.end();
+	Bytes image = w.bytes();
+	// Damaged page data: only a reader that reads it can tell.
+	image[pages_at + BLCR_RECORD_HEADER_SIZE + 5000] ^= 0x40;
+
+	auto skip_pages = [](const Bytes &data, bool read_some, std::string &why) {
+		const int fd = fd_of(data);
+		REQUIRE(fd >= 0);
+		img::Reader rd(fd);
+		img::HeaderInfo h;
+		img::RecordInfo ri;
+		int err = rd.read_header(h);
+		while (err == 0 && (err = rd.next_record(ri)) == 0 && ri.tag != BLCR_REC_PAGES)
+			;
+		if (err == 0 && read_some) {
+			std::uint8_t buf[100];
+			REQUIRE(rd.read_payload(buf, sizeof buf) == sizeof buf);
+		}
+		if (err == 0)
+			err = rd.skip_payload_unchecked();
+		if (err == 0 && (err = rd.next_record(ri)) == 0) {
+			CHECK(ri.tag == BLCR_REC_RANGE_MM + 3);
+			err = rd.skip_payload();
+		}
+		if (err == 0 && (err = rd.next_record(ri)) == 0) {
+			CHECK(ri.tag == BLCR_REC_END);
+			err = rd.finish();
+		}
+		why = rd.error();
+		::close(fd);
+		return err;
+	};
+	std::string why;
+	CHECK(skip_pages(image, false, why) == 0);
+	CHECK(skip_pages(image, true, why) == 0);
+	CHECK(check(image).err == EINVAL);  // a full check still finds it
+
+	const Bytes cut(image.begin(), image.begin() + static_cast<std::ptrdiff_t>(pages_at + 1000));
+	CHECK(skip_pages(cut, false, why) == EINVAL);
+	CHECK(why.find("truncated record 1") == 0);
+	CHECK(why.find("file ends at " + std::to_string(cut.size())) != std::string::npos);
+
+	int p[2];
+	REQUIRE(::pipe(p) == 0);
+	REQUIRE(::write(p[1], image.data(), 4096) == 4096);
+	img::Reader rd(p[0]);
+	img::HeaderInfo h;
+	img::RecordInfo ri;
+	REQUIRE(rd.read_header(h) == 0);
+	REQUIRE(rd.next_record(ri) == 0);
+	CHECK(rd.skip_payload_unchecked() == ESPIPE);
+	::close(p[0]);
+	::close(p[1]);
 }
 
 TEST_CASE("specific faults give specific errors", "[image]")

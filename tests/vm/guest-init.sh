@@ -1,11 +1,14 @@
 #!/bin/busybox sh
 # /init of the test guest: runs every scenario of /blcr/scenarios once per
-# role it asks for, checks the kernel log after each, reports on ttyS1.
+# role it asks for, checks the kernel log after each, reports on the
+# device run.sh names with blcr_results= on the kernel command line (ttyS1,
+# the second serial port; hvc0, a virtio console, where there is one UART).
 #
 # A scenario is tests/scenarios/NAME.sh (run by sh) or NAME.c (compiled by
 # the build, run directly). Header lines it may carry:
 #   # as: root user      roles to run as (default: root)
 #   # kernels: 6.12      run only on kernel releases starting with this
+#   # arch: x86_64       run only on these architectures (uname -m)
 #   # timeout: 60        seconds before it counts as hung (default 60)
 # Exit status 0 passes. Output is shown only when it fails.
 /bin/busybox --install -s /bin
@@ -18,14 +21,25 @@ mount -t tmpfs -o mode=1777 tmp /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 hostname blcr-guest
 mkdir -p -m 1777 /blcr/export
-exec 3>/dev/ttyS1
+# Drivers of the results channel, where the kernel has them as modules.
+for m in /lib/boot-modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
+results=/dev/${blcr_results:-ttyS1}
+i=0
+# A virtio console port comes up asynchronously: wait until its device
+# exists and opens (a failed redirection of exec would end this shell, and
+# the guest with it; one of a missing device would make a plain file).
+until [ -c "$results" ] && (: >"$results") 2>/dev/null || [ $i -ge 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+exec 3>"$results"
 report() { echo "$*" >&3; }
 
 # Oopses, warnings, lockdep and hung-task reports: any of them fails the test
-# that was running, even if the test itself passed.
-splat='WARNING:|BUG:|Oops|general protection|Call Trace|possible circular locking|possible recursive locking|INFO: task .* blocked|Kernel panic|UBSAN|KASAN|refcount_t:'
+# that was running, even if the test itself passed. (A user process's
+# "general protection fault ip:..." is not the kernel's: followed by , or :)
+splat='WARNING:|BUG:|Oops|general protection fault[,:]|Call Trace|possible circular locking|possible recursive locking|INFO: task .* blocked|Kernel panic|UBSAN|KASAN|refcount_t:'
 
-release=$(uname -r)
+release=$(uname -r) machine=$(uname -m)
 report "@@KERNEL $release $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 
 uptime_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
@@ -82,6 +96,8 @@ else
 		[ -e "$file" ] || continue
 		kernels=$(header "$file" kernels)
 		case $release in "${kernels}"*) ;; *) continue ;; esac
+		arches=$(header "$file" arch)
+		case " ${arches:-$machine} " in *" $machine "*) ;; *) continue ;; esac
 		for role in $(header "$file" as); do run_one "$file" "$role"; done
 		[ -n "$(header "$file" as)" ] || run_one "$file" root
 	done

@@ -26,3 +26,14 @@ blcr_unload() {
 	if module_loaded blcr; then rmmod blcr; fi
 	if module_loaded blcr_imports; then rmmod blcr_imports; fi
 }
+
+# counting LOG: true once LOG (a counter's output) has more lines than now,
+# false after 10 s without one.
+counting() {
+	_n=0 _i=0
+	[ -e "$1" ] && _n=$(wc -l <"$1")
+	until [ -e "$1" ] && [ "$(wc -l <"$1")" -gt "$_n" ]; do
+		sleep 0.1; _i=$((_i + 1))
+		[ $_i -lt 100 ] || return 1
+	done
+}

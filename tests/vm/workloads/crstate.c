@@ -5,7 +5,6 @@
 // Run in an empty directory it owns; checkpoint and restart it between
 // "ready" and "go".
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sched.h>
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <asm/prctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -25,6 +23,12 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <asm/prctl.h>
+#include <cpuid.h>
+#elif !defined(__aarch64__)
+#error "crstate: no register checks for this architecture"
+#endif
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __func__, __LINE__); \
@@ -32,7 +36,11 @@ static int failures;
 
 static const size_t PG = 4096;
 static __thread long tls_value = 0x7151;
+#ifdef __x86_64__
 static long gs_area[2] = {0x6565, 0};	/* GS base points here */
+#else
+static uintptr_t tpidr_before;	/* the TLS register, TPIDR_EL0 */
+#endif
 
 static uint8_t pattern(uintptr_t addr, int salt) { return (uint8_t)(addr * 131 + salt); }
 static void fill(uint8_t *p, size_t len, int salt) { for (size_t i = 0; i < len; i++) p[i] = pattern((uintptr_t)(p + i), salt); }
@@ -134,7 +142,11 @@ static void on_rt(int sig, siginfo_t *si, void *uc) { (void)sig; (void)uc; rt_va
 
 static void setup(void)
 {
+#ifdef __x86_64__
 	syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)gs_area);
+#else
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(tpidr_before));
+#endif
 	/* memory */
 	anon = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (int i = 0; i < 64; i += 3)
@@ -283,13 +295,19 @@ static void check_memory(void)
 	mincore(onfault, 4 * PG, resident);
 	CHECK((resident[0] & 1) && !(resident[1] & 1) && !(resident[3] & 1),
 	      "lock-on-fault residency %d%d%d%d", resident[0] & 1, resident[1] & 1, resident[2] & 1, resident[3] & 1);
-	CHECK(tls_value == 0x7151, "TLS (FS base): %lx", tls_value);
+	CHECK(tls_value == 0x7151, "TLS: %lx", tls_value);
+#ifdef __x86_64__
 	unsigned long gs_base = 0;
 	long at_gs = 0;
 	syscall(SYS_arch_prctl, ARCH_GET_GS, &gs_base);
 	if (gs_base == (unsigned long)gs_area)
 		__asm__ volatile("mov %%gs:0, %0" : "=r"(at_gs));
 	CHECK(gs_base == (unsigned long)gs_area && at_gs == 0x6565, "GS base %lx, %%gs:0 %lx", gs_base, at_gs);
+#else
+	uintptr_t tpidr;
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(tpidr));
+	CHECK(tpidr == tpidr_before, "TPIDR_EL0 %lx, was %lx", tpidr, tpidr_before);
+#endif
 	fshared[0] ^= 1;	/* still writable and shared */
 }
 
@@ -416,6 +434,7 @@ static void check_signals(void)
 	CHECK(rt_value == 42, "queued signal value %d", (int)rt_value);
 }
 
+#ifdef __x86_64__
 /* The upper halves of the ymm registers exist only in XSAVE's AVX area. */
 static int have_avx(void)
 {
@@ -462,6 +481,93 @@ static int wait_with_registers(void)
 	return 0;
 }
 
+/* MXCSR and the x87 control word: round toward zero. */
+static const unsigned int mxcsr = 0x1f80 | (3u << 13);
+static const unsigned short fcw = 0x0f7f;
+static void set_fp_control(void)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	__asm__ volatile("fldcw %0" : : "m"(fcw));
+}
+
+static void check_fp_control(void)
+{
+	unsigned int now;
+	unsigned short fcw_now;
+	__asm__ volatile("stmxcsr %0" : "=m"(now));
+	CHECK(now == mxcsr, "MXCSR %x", now);
+	__asm__ volatile("fnstcw %0" : "=m"(fcw_now));
+	CHECK(fcw_now == fcw, "x87 control word %x", fcw_now);
+}
+#else
+/*
+ * Registers that live across a blocking system call, set and checked in
+ * asm: x9-x15 and x19-x28 (svc preserves every register but x0) and all
+ * 128 bits of v9 and v31.
+ */
+static int wait_with_registers(void)
+{
+	static const uint64_t v[4] = {0x1122334455667788ull, 0x99aabbccddeeff00ull,
+				      0x0f1e2d3c4b5a6978ull, 0x8796a5b4c3d2e1f0ull};
+	/* x9-x15, x19-x28 */
+	static const int numbers[17] = {9, 10, 11, 12, 13, 14, 15, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28};
+	uint64_t got[17], out[4];
+	struct timespec pause = {0, 50 * 1000 * 1000};
+	for (;;) {
+		if (access("../go", F_OK) == 0)
+			break;
+#define SET(n) "mov x" #n ", #0x" #n #n "\n\tmovk x" #n ", #0x" #n #n ", lsl #48\n\t"
+		__asm__ volatile("ldp q9, q31, [%[v]]\n\t"
+				 SET(9) SET(10) SET(11) SET(12) SET(13) SET(14) SET(15)
+				 SET(19) SET(20) SET(21) SET(22) SET(23) SET(24) SET(25) SET(26) SET(27) SET(28)
+				 "mov x8, %[nr]\n\tmov x0, %[req]\n\tmov x1, xzr\n\tsvc #0\n\t"
+				 "stp x9, x10, [%[g]]\n\tstp x11, x12, [%[g], #16]\n\tstp x13, x14, [%[g], #32]\n\t"
+				 "stp x15, x19, [%[g], #48]\n\tstp x20, x21, [%[g], #64]\n\tstp x22, x23, [%[g], #80]\n\t"
+				 "stp x24, x25, [%[g], #96]\n\tstp x26, x27, [%[g], #112]\n\tstr x28, [%[g], #128]\n\t"
+				 "stp q9, q31, [%[o]]"
+				 :
+				 : [v] "r"(v), [g] "r"(got), [o] "r"(out), [nr] "i"(SYS_nanosleep), [req] "r"(&pause)
+				 : "x0", "x1", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x19", "x20",
+				   "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "v9", "v31", "memory");
+#undef SET
+		for (int i = 0; i < 17; i++) {
+			/* what SET() put there, e.g. 0x1919 in bits 0-15 and 48-63 of x19 */
+			char digits[8];
+			snprintf(digits, sizeof digits, "%d%d", numbers[i], numbers[i]);
+			const uint64_t quarter = strtoull(digits, NULL, 16);
+			const uint64_t want = quarter << 48 | quarter;
+			if (got[i] != want) {
+				printf("FAIL registers: x%d %lx, expected %lx\n", numbers[i], got[i], want);
+				return 1;
+			}
+		}
+		if (memcmp(out, v, sizeof v)) {
+			printf("FAIL registers: v9 %lx:%lx v31 %lx:%lx\n", out[1], out[0], out[3], out[2]);
+			return 1;
+		}
+	}
+	printf("registers checked\n");
+	return 0;
+}
+
+/* FPCR: round toward zero, flush-to-zero, default NaN; FPSR: sticky flags. */
+static const uint64_t fpcr = 3u << 22 | 1u << 24 | 1u << 25;
+static const uint64_t fpsr = 1u << 27 | 1u << 4;	/* QC, IXC */
+static void set_fp_control(void)
+{
+	__asm__ volatile("msr fpcr, %0\n\tmsr fpsr, %1" : : "r"(fpcr), "r"(fpsr));
+}
+
+static void check_fp_control(void)
+{
+	uint64_t cr, sr;
+	__asm__ volatile("mrs %0, fpcr\n\tmrs %1, fpsr" : "=r"(cr), "=r"(sr));
+	CHECK(cr == fpcr, "FPCR %lx", cr);
+	/* flags only accumulate: the program may have raised more since */
+	CHECK((sr & fpsr) == fpsr, "FPSR %lx", sr);
+}
+#endif
+
 /* Uses about 4 MiB of stack, far below what was mapped at the checkpoint. */
 static long grow_stack(int depth)
 {
@@ -474,20 +580,13 @@ static long grow_stack(int depth)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	unsigned int mxcsr = 0x1f80 | (3u << 13);	/* round toward zero */
-	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
-	unsigned short fcw = 0x0f7f, fcw_now;	/* x87: round toward zero */
-	__asm__ volatile("fldcw %0" : : "m"(fcw));
+	set_fp_control();
 	/* PKRU (XSAVE component 9) where the CPU has protection keys */
 	int pkey = pkey_alloc(0, PKEY_DISABLE_WRITE);
 	setup();
 	close(open("../ready", O_CREAT | O_WRONLY, 0644));
 	failures += wait_with_registers();
-	unsigned int now;
-	__asm__ volatile("stmxcsr %0" : "=m"(now));
-	CHECK(now == mxcsr, "MXCSR %x", now);
-	__asm__ volatile("fnstcw %0" : "=m"(fcw_now));
-	CHECK(fcw_now == fcw, "x87 control word %x", fcw_now);
+	check_fp_control();
 	if (pkey >= 0) {
 		CHECK(pkey_get(pkey) == PKEY_DISABLE_WRITE, "PKRU: key %d rights %d", pkey, pkey_get(pkey));
 		printf("PKRU checked\n");
