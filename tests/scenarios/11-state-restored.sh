@@ -9,11 +9,7 @@
 . /blcr/lib.sh
 blcr_load
 
-mkdir run && cd run
-crstate </dev/null >state.out 2>&1 &
-pid=$!
-i=0
-while [ ! -e ready ]; do sleep 0.1; i=$((i + 1)); [ $i -lt 100 ] || fail "crstate not ready: $(cat state.out)"; done
+start_crstate
 cr_checkpoint --kill -f ../image "$pid" || fail "cr_checkpoint exit $?"
 wait "$pid" 2>/dev/null || true
 cr_restart ../image </dev/null >restart.out 2>&1 &

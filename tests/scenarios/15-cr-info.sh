@@ -9,11 +9,7 @@
 . /blcr/lib.sh
 blcr_load
 
-mkdir run && cd run
-crstate </dev/null >state.out 2>&1 &
-pid=$!
-i=0
-while [ ! -e ready ]; do sleep 0.1; i=$((i + 1)); [ $i -lt 100 ] || fail "crstate not ready: $(cat state.out)"; done
+start_crstate
 # What /proc says of the process (it sleeps, waiting for "go"), kept in ..
 awk '$6 != "[vsyscall]" { p = ""; for (i = 6; i <= NF; i++) p = p (i > 6 ? " " : "") $i
 	if (p == "/dev/zero (deleted)") p = "[shmem]"; print $1, $2, $3, p }' "/proc/$pid/maps" >../maps.proc
@@ -40,10 +36,11 @@ expect_eq "$(field directory)" "$cwd" "directory"
 expect_eq "$(field umask)" "0027" "umask"
 expect_match "$(field limits)" "(^|, )NOFILE 512/1024(,|$)" "limits"
 expect_eq "$(field 'user, group')" "$(id -u), $(id -g)" "user, group"
+expect_eq "$(field threads)" "1" "threads"
 expect_match "$(field "thread $pid")" "^blocked SIGUSR2 signal 35; in nanosleep, [0-9.]+ s left$" "thread"
 expect_match "$(field signals)" "^handled SIGUSR1 SIGALRM signal 35; ignored (SIG[A-Z]+ )*SIGTERM$" "signals"
 expect_match "$(field 'timer real')" "^[0-9.]+ s left, every 7 s$" "timer"
-expect_match "$(field pending)" "^SIGUSR2 \(thread\), signal 35$" "pending"
+expect_match "$(field pending)" "^SIGUSR2 \(thread $pid\), signal 35$" "pending"
 expect_eq "$(sed -n 's/^total size: *\([0-9]*\) bytes$/\1/p' info.txt)" "$(wc -c <image)" "total size"
 
 # Mappings, in /proc/PID/maps' terms (addresses without padding).

@@ -7,11 +7,6 @@
 . /blcr/lib.sh
 blcr_load
 chmod 755 .
-# running NAME: the pid of the one process called NAME, waiting up to 10 s.
-running() {
-	_i=0
-	until pidof "$1"; do sleep 0.1; _i=$((_i + 1)); [ $_i -lt 100 ] || return 1; done
-}
 status_ids() { awk '/^(Uid|Gid|CapEff):/ {printf "%s %s %s %s %s;", $1, $2, $3, $4, $5}' "/proc/$1/status"; }
 user_ids="Uid: 1000 1000 1000 1000;Gid: 1000 1000 1000 1000;CapEff: 0000000000000000   ;"
 
@@ -40,7 +35,7 @@ cr_checkpoint --kill -f root.img "$pid" || fail "cr_checkpoint exit $?"
 wait "$pid" 2>/dev/null || true
 chmod 644 root.img
 runas 1000 1000 cr_restart --no-restore-pid root.img </dev/null >root.out 2>&1 &
-rpid=$(running counter) || fail "root's image did not restart for the user: $(cat root.out)"
+rpid=$(within 10 pidof counter) || fail "root's image did not restart for the user: $(cat root.out)"
 expect_eq "$(status_ids "$rpid")" "$user_ids" "credentials of the restored process"
 counting shared/log || fail "the restored process did not count"
 kill "$rpid"
@@ -52,7 +47,7 @@ wait
 cp /blcr/bin/counter suid-counter && chmod 4755 suid-counter
 : >shared/suid.log && chmod 666 shared/suid.log	# else only root could reopen it
 runas 1000 1000 ./suid-counter shared/suid.log 50 </dev/null >/dev/null 2>&1 &
-spid=$(running suid-counter) || fail "setuid counter not running"
+spid=$(within 10 pidof suid-counter) || fail "setuid counter not running"
 sleep 0.5
 expect_match "$(status_ids "$spid")" "^Uid: 1000 0 0 0;" "setuid program's uids"
 out=$(runas 1000 1000 cr_checkpoint -f suid-user.img "$spid" 2>&1) && fail "the user checkpointed a setuid process"

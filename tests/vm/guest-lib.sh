@@ -27,13 +27,33 @@ blcr_unload() {
 	if module_loaded blcr_imports; then rmmod blcr_imports; fi
 }
 
+# within SECONDS CMD [ARGS...]: true as soon as CMD succeeds (tried every
+# 0.1 s), false after SECONDS.
+within() {
+	_w=$(($1 * 10))
+	shift
+	until "$@"; do
+		_w=$((_w - 1))
+		[ $_w -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # counting LOG: true once LOG (a counter's output) has more lines than now,
 # false after 10 s without one.
 counting() {
-	_n=0 _i=0
+	_n=0
 	[ -e "$1" ] && _n=$(wc -l <"$1")
-	until [ -e "$1" ] && [ "$(wc -l <"$1")" -gt "$_n" ]; do
-		sleep 0.1; _i=$((_i + 1))
-		[ $_i -lt 100 ] || return 1
-	done
+	within 10 more_lines_than "$1" "$_n"
+}
+more_lines_than() { [ -e "$1" ] && [ "$(wc -l <"$1")" -gt "$2" ]; }
+
+# start_crstate: runs crstate (tests/vm/workloads/crstate.c) in a new
+# directory ./run, which it enters; returns once crstate has set up all
+# its state, with its pid in $pid.
+start_crstate() {
+	mkdir run && cd run
+	crstate </dev/null >state.out 2>&1 &
+	pid=$!
+	within 10 test -e ready || fail "crstate not ready: $(cat state.out)"
 }
