@@ -145,11 +145,13 @@ struct blcr_record_header {
 
 /*
  * Payloads. A process is a run of records, in this order: the kernel's
- * (THREAD, CPU_REGS, CPU_FPU, SIGHAND, SIGPENDING*, MM, then VMA each
- * followed by its PAGES if any), then PROCESS and FD*. Fixed parts are followed by the variable parts their
- * *_len fields announce (strings include their NUL). Written by:
+ * (per thread, the thread-group leader first: THREAD, CPU_REGS, CPU_FPU,
+ * its own SIGPENDING*; then SIGHAND, the process-wide SIGPENDING*, MM,
+ * then VMA each followed by its PAGES if any), then PROCESS and FD*. Fixed
+ * parts are followed by the variable parts their *_len fields announce
+ * (strings include their NUL). Written by:
  *   user space (cr_checkpoint, from /proc): PROCESS, FD
- *   the kernel (the target itself, parked): everything else
+ *   the kernel (the target's threads themselves, parked): everything else
  */
 
 /* BLCR_REC_PROCESS: identity and per-process settings. + cwd, exe */
@@ -327,6 +329,7 @@ struct blcr_rec_fd {
 /* What a reader accepts at most. */
 #define BLCR_IMAGE_MAX_RECORD_LEN (1ull << 40)	/* 1 TiB of payload */
 #define BLCR_IMAGE_MAX_RECORDS (1u << 24)	/* END included */
+#define BLCR_IMAGE_MAX_THREADS 4096u	/* per process */
 #define BLCR_IMAGE_MIN_PAGE_SIZE 4096u
 #define BLCR_IMAGE_MAX_PAGE_SIZE (1u << 20)
 

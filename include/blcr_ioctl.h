@@ -23,7 +23,7 @@
  * A caller built for (M, m) works with a module offering (M, n), n >= m.
  */
 #define BLCR_IFACE_MAJOR 1
-#define BLCR_IFACE_MINOR 1
+#define BLCR_IFACE_MINOR 2
 
 #define BLCR_IOC_MAGIC 0xA1
 
@@ -109,6 +109,20 @@ struct blcr_restore_args {
 };
 
 /*
+ * BLCR_IOC_RESTORE_THREAD (interface 1.2): the calling thread joins the
+ * restart of its process as the saved thread number @index (1.. in image
+ * order; 0 is the thread that calls BLCR_IOC_RESTORE). It waits until that
+ * restore has rebuilt the process, then becomes its thread @index: on
+ * success it does not return to the caller either. It returns an error if
+ * the restore fails before the point of no return (the thread should then
+ * exit), and the restore waits at most 10 s for its threads to join.
+ */
+struct blcr_restore_thread_args {
+	__u32 index;
+	__u32 reserved;		/* zero */
+};
+
+/*
  * BLCR_IOC_NEXT_PID: make the next process the caller's pid namespace
  * creates get @pid, as the kernel's ns_last_pid does; fails with EBUSY if
  * @pid is in use. The caller forks and checks what it got.
@@ -130,5 +144,6 @@ struct blcr_status {
 #define BLCR_IOC_RESTORE _IOW(BLCR_IOC_MAGIC, 0x33, struct blcr_restore_args)
 #define BLCR_IOC_NEXT_PID _IOW(BLCR_IOC_MAGIC, 0x34, struct blcr_next_pid)
 #define BLCR_IOC_STATUS _IOR(BLCR_IOC_MAGIC, 0x35, struct blcr_status)
+#define BLCR_IOC_RESTORE_THREAD _IOW(BLCR_IOC_MAGIC, 0x36, struct blcr_restore_thread_args)
 
 #endif

@@ -34,12 +34,13 @@ else
 fi
 
 # Per line, two CPU models one after the other: -cpu max,-erms (XSAVE with
-# AVX and PKRU; without ERMS, whose rep movsb TCG runs slowly), then qemu's
-# default qemu64 (FXSAVE only), which gets the images the first guest
-# exported, to check that it refuses them.
+# AVX and PKRU; without ERMS, whose rep movsb TCG runs slowly) with two
+# CPUs, so that threads really run in parallel, then qemu's default qemu64
+# (FXSAVE only) with one, which gets the images the first guest exported,
+# to check that it refuses them.
 vm_line() { # line
 	local line=$1 vm=$build/vm
-	"$top/tests/vm/run.sh" --line "$line" --cpu max,-erms --userbuild "$build/user" --out "$vm/$line-max"
+	"$top/tests/vm/run.sh" --line "$line" --cpu max,-erms --smp 2 --userbuild "$build/user" --out "$vm/$line-max"
 	rm -rf "$vm/$line-import" && mkdir -p "$vm/$line-import/blcr/import"
 	if [ -f "$vm/$line-max/export/xsave.img" ]; then
 		cp "$vm/$line-max/export/"* "$vm/$line-import/blcr/import/"

@@ -4,21 +4,28 @@
 //
 // The image is checked whole first. Then a child is forked (with the saved
 // pid if it is free), restores by ordinary system calls what it can with
-// the restarting user's rights (files, cwd, limits...), and asks the kernel
-// to turn it into the saved process. cr_restart stays its parent: it
-// forwards signals to it and exits as it does.
+// the restarting user's rights (files, cwd, limits...), starts one helper
+// thread per further saved thread, and asks the kernel to turn it into the
+// saved process, each helper into its thread. cr_restart stays its parent:
+// it forwards signals to it and exits as it does.
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <string>
 #include <string_view>
 #include <sys/wait.h>
@@ -29,6 +36,7 @@
 #include "blcr_ioctl.h"
 #include "cli_common.h"
 #include "libcr.h"
+#include "raw_syscall.h"
 #include "relocate.h"
 #include "request_options.h"
 #include "restart_plan.h"
@@ -195,7 +203,97 @@ void child_fail(int status_fd, int err, const std::string &why)
 {
 	const std::string msg = std::to_string(err) + " " + why;
 	[[maybe_unused]] const ssize_t n = ::write(status_fd, msg.data(), msg.size());
-	::_exit(exit_status(err));
+	::_exit(1);
+}
+
+// What the child reports when a process forked elsewhere took its pid or a
+// tid between BLCR_IOC_NEXT_PID and its fork or clone: worth another try.
+constexpr int id_taken = 1 << 16;
+
+struct ThreadJoin {
+	int ctrl;
+	blcr_restore_thread_args args;
+};
+
+// A helper thread: becomes saved thread args.index once the restore has
+// rebuilt the process. If the kernel refuses, only this thread ends.
+int join_restore(void *arg)
+{
+	const auto *join = static_cast<const ThreadJoin *>(arg);
+	blcr_raw_syscall(SYS_ioctl, join->ctrl, BLCR_IOC_RESTORE_THREAD, reinterpret_cast<long>(&join->args));
+	blcr_raw_syscall(SYS_exit, 0, 0, 0);
+	__builtin_unreachable();
+}
+
+// Tids are given out like pids: each fork anywhere takes the id after the
+// last one given, here this process's pid, and its threads' ids usually
+// follow it. Moving that point past the highest saved tid keeps forks made
+// while this process restores its files off them. A failure (that id in
+// use) only leaves them exposed.
+void keep_forks_off_tids(const RestartPlan &plan, int ctrl)
+{
+	blcr_next_pid next{};
+	next.pid = *std::max_element(plan.tids.begin(), plan.tids.end()) + 1;
+	::ioctl(ctrl, BLCR_IOC_NEXT_PID, &next);
+}
+
+// Makes tid (a pid or a thread's id) the next id given out. A process
+// forked elsewhere meanwhile may hold it for a moment: EBUSY only if it
+// stays taken for 1 s.
+int next_tid(int ctrl, pid_t tid)
+{
+	blcr_next_pid next{};
+	next.pid = static_cast<__u32>(tid);
+	for (int tries = 100;; --tries) {
+		if (::ioctl(ctrl, BLCR_IOC_NEXT_PID, &next) == 0)
+			return 0;
+		if (errno != EBUSY || tries == 0)
+			return errno;
+		const struct timespec pause {0, 10'000'000};
+		::nanosleep(&pause, nullptr);
+	}
+}
+
+// One helper thread per saved thread but the first, each with its saved
+// tid when restore_tids. Highest tid first: the ids forks take next are
+// then above those still to claim.
+void start_helper_threads(const RestartPlan &plan, int ctrl, bool restore_tids, int status_fd)
+{
+	constexpr std::size_t stack_size = 64 * 1024;
+	constexpr std::size_t arg_space = 64;  // above the stack, keeps it aligned
+	constexpr int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	static_assert(sizeof(ThreadJoin) <= arg_space);
+	std::vector<std::size_t> order;
+	for (std::size_t i = 1; i < plan.tids.size(); ++i)
+		order.push_back(i);
+	std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return plan.tids[a] > plan.tids[b]; });
+	for (const std::size_t i : order) {
+		const pid_t tid = static_cast<pid_t>(plan.tids[i]);
+		const std::string what = "thread " + std::to_string(i) + " (tid " + std::to_string(tid) + ")";
+		// Never unmapped: the restore replaces this address space.
+		void *stack = ::mmap(nullptr, stack_size, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED) {
+			const int err = errno;
+			child_fail(status_fd, err, "cannot allocate the stack of " + what + ": " + std::strerror(err));
+		}
+		char *top = static_cast<char *>(stack) + stack_size - arg_space;
+		auto *join = new (top) ThreadJoin{ctrl, {static_cast<__u32>(i), 0}};
+		if (restore_tids) {
+			if (const int err = next_tid(ctrl, tid); err)
+				child_fail(status_fd, err, err == EBUSY ? "Device or resource busy (tid " +
+									  std::to_string(tid) + " is in use)"
+								       : what + ": " + std::strerror(err));
+		}
+		const pid_t got = ::clone(join_restore, top, flags, join);
+		if (got < 0) {
+			const int err = errno;
+			child_fail(status_fd, err, "cannot create " + what + ": " + std::strerror(err));
+		}
+		if (restore_tids && got != tid)
+			child_fail(status_fd, id_taken, "Device or resource busy (tid " + std::to_string(tid) +
+							" was taken meanwhile)");
+	}
 }
 
 // Runs in the forked child; returns only by turning into the saved process.
@@ -204,8 +302,10 @@ void child_fail(int status_fd, int err, const std::string &why)
 {
 	std::string why;
 	if (want_pid && ::getpid() != want_pid)
-		child_fail(status_fd, EBUSY, "Device or resource busy (pid " + std::to_string(want_pid) +
-					     " was taken meanwhile)");
+		child_fail(status_fd, id_taken, "Device or resource busy (pid " + std::to_string(want_pid) +
+						" was taken meanwhile)");
+	if (want_pid && plan.tids.size() > 1)
+		keep_forks_off_tids(plan, ctrl);
 	int err = restore_fds(plan.fds, o.relocations, {&image, &ctrl, &status_fd}, why);
 	if (err)
 		child_fail(status_fd, err, why);
@@ -219,6 +319,8 @@ void child_fail(int status_fd, int err, const std::string &why)
 		child_fail(status_fd, err, why);
 	if (plan.dumpable == 0)
 		::prctl(PR_SET_DUMPABLE, 0);
+
+	start_helper_threads(plan, ctrl, want_pid != 0, status_fd);
 
 	std::vector<int> close_fds{image, ctrl, exe_fd, status_fd};
 	for (const int fd : map_fds)
@@ -269,50 +371,28 @@ void forward_signal(int sig)
 	::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
-int run_restart(const RestartOptions &o)
+// Forks the child that becomes the saved process (with the saved pid if
+// want) and waits for the outcome; on failure the child is gone.
+Failure start_restored_child(const RestartOptions &o, const RestartPlan &plan, int image, int ctrl,
+			     pid_t want, pid_t &child)
 {
-	int image = o.source == Source::fd ? o.fd : ::open(o.path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (image < 0) {
-		const int err = errno;
-		return report_failure(o, {err, "cannot open " + o.path + ": " + std::strerror(err)},
-				      o.hooks.fail_args);
-	}
-	// One pass checks the image (page data is the kernel's to check) and gathers
-	// what the child needs.
-	RestartPlan plan;
-	std::string why;
-	if (const int err = read_restart_plan(image, blcr::image::this_host(), plan, why); err)
-		return report_failure(o, {err, why}, hook_for(o.hooks, err));
-
-	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);
-	int status_pipe[2];
-	if (ctrl < 0 || ::pipe2(status_pipe, O_CLOEXEC) != 0)
-		return report_failure(o, {ENOSYS, std::string("cannot open " BLCR_CTRL_PATH ": ") +
-							  std::strerror(errno)}, hook_for(o.hooks, ENOSYS));
-
-	// Signals wait until the child is the restored process and ours forward them.
-	sigset_t all, old;
-	sigfillset(&all);
-	::sigprocmask(SIG_BLOCK, &all, &old);
-	const pid_t want = (o.flags & CR_RSTRT_RESTORE_PID) ? static_cast<pid_t>(plan.process.rec.pid) : 0;
 	if (want) {
-		blcr_next_pid next{};
-		next.pid = static_cast<__u32>(want);
-		if (::ioctl(ctrl, BLCR_IOC_NEXT_PID, &next) != 0) {
-			const int err = errno;
-			return report_failure(o, {err, err == EBUSY ? "Device or resource busy (pid " +
-								    std::to_string(want) + " is in use)"
-								  : std::strerror(err)},
-					      hook_for(o.hooks, err));
-		}
+		if (const int err = next_tid(ctrl, want); err)
+			return {err, err == EBUSY ? "Device or resource busy (pid " + std::to_string(want) +
+							    " is in use)"
+						  : std::strerror(err)};
 	}
-	const pid_t child = ::fork();
+	int status_pipe[2];
+	if (::pipe2(status_pipe, O_CLOEXEC) != 0)
+		return {errno, "cannot create a pipe"};
+	child = ::fork();
 	if (child == 0)
 		become_saved_process(o, plan, image, ctrl, status_pipe[1], want);
 	::close(status_pipe[1]);
-	if (child < 0)
-		return report_failure(o, {errno, "cannot fork"}, hook_for(o.hooks, errno));
-	restored_child = child;
+	if (child < 0) {
+		::close(status_pipe[0]);
+		return {errno, "cannot fork"};
+	}
 
 	// Empty and closed: the kernel closed the child's end on success (or it died).
 	std::string msg;
@@ -333,16 +413,58 @@ int run_restart(const RestartOptions &o)
 			failure.why = st.reason[0] ? st.reason : "the restarting process died";
 		}
 	}
+	if (failure.err) {
+		::kill(child, SIGKILL);
+		::waitpid(child, nullptr, 0);
+	}
+	return failure;
+}
+
+int run_restart(const RestartOptions &o)
+{
+	int image = o.source == Source::fd ? o.fd : ::open(o.path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (image < 0) {
+		const int err = errno;
+		return report_failure(o, {err, "cannot open " + o.path + ": " + std::strerror(err)},
+				      o.hooks.fail_args);
+	}
+	// One pass checks the image (page data is the kernel's to check) and gathers
+	// what the child needs.
+	RestartPlan plan;
+	std::string why;
+	if (const int err = read_restart_plan(image, blcr::image::this_host(), plan, why); err)
+		return report_failure(o, {err, why}, hook_for(o.hooks, err));
+
+	const int ctrl = ::open(BLCR_CTRL_PATH, O_RDWR | O_CLOEXEC);
+	if (ctrl < 0)
+		return report_failure(o, {ENOSYS, std::string("cannot open " BLCR_CTRL_PATH ": ") +
+							  std::strerror(errno)}, hook_for(o.hooks, ENOSYS));
+
+	// Signals wait until the child is the restored process and ours forward them.
+	sigset_t all, old;
+	sigfillset(&all);
+	::sigprocmask(SIG_BLOCK, &all, &old);
+	const pid_t want = (o.flags & CR_RSTRT_RESTORE_PID) ? static_cast<pid_t>(plan.process.rec.pid) : 0;
+	pid_t child = 0;
+	Failure failure;
+	// A process forked elsewhere between asking for an id and taking it is
+	// a race, not a conflict: try again a few times.
+	for (int attempt = 0; attempt < 5; ++attempt) {
+		failure = start_restored_child(o, plan, image, ctrl, want, child);
+		if (failure.err != id_taken)
+			break;
+	}
 	::close(ctrl);
 	if (o.source != Source::fd)
 		::close(image);
 	if (failure.err) {
-		::kill(child, SIGKILL);
-		::waitpid(child, nullptr, 0);
+		if (failure.err == id_taken)
+			failure.err = EBUSY;
 		if (failure.err < 0 || failure.err > 4095)
 			failure.err = EIO;
 		return report_failure(o, failure, hook_for(o.hooks, failure.err));
 	}
+	restored_child = child;
 
 	// Forward what we receive; the after-restart signal first.
 	struct sigaction sa {};

@@ -401,7 +401,11 @@ int Decoder::record(const image::RecordInfo &rec, image::Reader &r, std::string 
 		blcr_rec_thread t;
 		if (const int err = fixed(rec, r, t, "thread", message); err)
 			return err;
-		current().threads.push_back(t);
+		ProcessView &p = current();
+		if (p.threads.size() == BLCR_IMAGE_MAX_THREADS)
+			return malformed(rec, r, "more than " + std::to_string(BLCR_IMAGE_MAX_THREADS) +
+						 " threads in a process", message);
+		p.threads.push_back(t);
 		return 0;
 	}
 	case BLCR_REC_SIGHAND: {
@@ -412,10 +416,17 @@ int Decoder::record(const image::RecordInfo &rec, image::Reader &r, std::string 
 		return 0;
 	}
 	case BLCR_REC_SIGPENDING: {
-		blcr_rec_sigpending s;
-		if (const int err = fixed(rec, r, s, "pending signal", message); err)
+		PendingSignal s;
+		if (const int err = fixed(rec, r, s.rec, "pending signal", message); err)
 			return err;
-		current().pending.push_back(s);
+		ProcessView &p = current();
+		// A thread's own signals end its records; the shared ones follow SIGHAND.
+		if (!s.rec.shared) {
+			if (p.threads.empty() || p.have_sighand)
+				return malformed(rec, r, "a thread's pending signal is not among its records", message);
+			s.tid = p.threads.back().tid;
+		}
+		p.pending.push_back(s);
 		return 0;
 	}
 	case BLCR_REC_MM: {
@@ -505,7 +516,8 @@ void print_process(std::ostream &os, const ProcessView &p, std::uint32_t page_si
 			if (pr.rlim[i].cur != ~0ull || pr.rlim[i].max != ~0ull)
 				limits += (limits.empty() ? "" : ", ") + std::string(rlimit_names[i]) + " " +
 					  limit_text(pr.rlim[i].cur) + "/" + limit_text(pr.rlim[i].max);
-		os << "  limits:         " << (limits.empty() ? "none" : limits) << '\n';
+		os << "  limits:         " << (limits.empty() ? "none" : limits) << '\n'
+		   << "  threads:        " << pr.nr_threads << '\n';
 	} else {
 		os << "process (no PROCESS record):\n";
 	}
@@ -538,8 +550,9 @@ void print_process(std::ostream &os, const ProcessView &p, std::uint32_t page_si
 				   << (t.second ? ", every " + seconds(t.second) + " s" : std::string()) << '\n';
 	}
 	std::vector<std::string> pending;
-	for (const blcr_rec_sigpending &s : p.pending)
-		pending.push_back(signal_name(s.signo) + (s.shared ? "" : " (thread)"));
+	for (const PendingSignal &s : p.pending)
+		pending.push_back(signal_name(s.rec.signo) +
+				  (s.rec.shared ? "" : " (thread " + std::to_string(s.tid) + ")"));
 	if (p.have_sighand || !pending.empty())
 		os << "  pending:        " << (pending.empty() ? "none" : joined(pending, ", ")) << '\n';
 
@@ -634,10 +647,15 @@ void print_process_json(std::ostream &os, const ProcessView &p, std::uint32_t pa
 		   << ", \"interval_ns\": " << h.itimer_prof_interval_ns << "}}\n      },\n";
 	}
 	os << "      \"pending\": [";
-	for (std::size_t i = 0; i < p.pending.size(); ++i)
-		os << (i ? ", " : "") << "{\"signal\": " << p.pending[i].signo
-		   << ", \"name\": " << json_string(signal_name(p.pending[i].signo))
-		   << ", \"shared\": " << (p.pending[i].shared ? "true" : "false") << '}';
+	for (std::size_t i = 0; i < p.pending.size(); ++i) {
+		const PendingSignal &s = p.pending[i];
+		os << (i ? ", " : "") << "{\"signal\": " << s.rec.signo
+		   << ", \"name\": " << json_string(signal_name(s.rec.signo))
+		   << ", \"shared\": " << (s.rec.shared ? "true" : "false");
+		if (!s.rec.shared)
+			os << ", \"tid\": " << s.tid;
+		os << '}';
+	}
 	os << "],\n      \"mappings\": [";
 	for (std::size_t i = 0; i < p.mappings.size(); ++i) {
 		const MappingView &m = p.mappings[i];

@@ -23,15 +23,21 @@ struct MappingView {
 	std::uint64_t page_bytes = 0;  // bytes of that PAGES payload
 };
 
-// The records of one process, in image order: the kernel's (THREAD... VMA,
-// PAGES), then PROCESS and FD.
+struct PendingSignal {
+	blcr_rec_sigpending rec{};
+	std::uint32_t tid = 0;  // of the thread whose own queue holds it; 0: shared
+};
+
+// The records of one process, in image order: the kernel's (per thread
+// THREAD, CPU_REGS, CPU_FPU and its own SIGPENDING; then SIGHAND, the shared
+// SIGPENDING, MM, VMA, PAGES), then PROCESS and FD.
 struct ProcessView {
 	bool have_process = false;
 	SavedProcess process;
 	std::vector<blcr_rec_thread> threads;
 	bool have_sighand = false;
 	blcr_rec_sighand sighand{};
-	std::vector<blcr_rec_sigpending> pending;
+	std::vector<PendingSignal> pending;  // the threads' in their order, then the shared
 	bool have_mm = false;
 	blcr_rec_mm mm{};
 	std::vector<MappingView> mappings;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "restart_plan.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,6 +33,31 @@ int read_all(image::Reader &r, const image::RecordInfo &rec, std::vector<std::ui
 		done += static_cast<std::size_t>(n);
 	}
 	return 0;
+}
+
+// Restart creates one thread per tid, with that tid unless told otherwise.
+int check_threads(const RestartPlan &plan, std::string &why)
+{
+	const std::uint32_t pid = plan.process.rec.pid;
+	if (plan.tids.size() != plan.process.rec.nr_threads) {
+		why = "the image holds " + std::to_string(plan.tids.size()) + " threads of process " +
+		      std::to_string(pid) + ", which had " + std::to_string(plan.process.rec.nr_threads);
+		return EINVAL;
+	}
+	if (plan.tids.front() != pid) {
+		why = "the first thread of process " + std::to_string(pid) + " is not its leader (tid " +
+		      std::to_string(plan.tids.front()) + ")";
+		return EINVAL;
+	}
+	std::vector<std::uint32_t> sorted = plan.tids;
+	std::sort(sorted.begin(), sorted.end());
+	if (sorted.front() == 0 || sorted.back() > INT_MAX)
+		why = "process " + std::to_string(pid) + " has a thread with an impossible tid";
+	else if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+		why = "process " + std::to_string(pid) + " has two threads with tid " + std::to_string(*dup);
+	else
+		return 0;
+	return EINVAL;
 }
 
 }  // namespace
@@ -93,10 +120,25 @@ int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std
 		}
 		std::vector<std::uint8_t> payload;
 		switch (rec.tag) {
-		case BLCR_REC_THREAD:
+		case BLCR_REC_THREAD: {
+			blcr_rec_thread t;
+			if (const int err = read_all(r, rec, payload, why); err)
+				return err;
+			if (payload.size() != sizeof t) {
+				why = "thread record has the wrong size";
+				return EINVAL;
+			}
+			std::memcpy(&t, payload.data(), sizeof t);
+			if (out.tids.size() == BLCR_IMAGE_MAX_THREADS) {
+				why = "the image holds more than " + std::to_string(BLCR_IMAGE_MAX_THREADS) +
+				      " threads";
+				return EINVAL;
+			}
 			if (!out.kernel_offset)
 				out.kernel_offset = rec.offset;
+			out.tids.push_back(t.tid);
 			break;
+		}
 		case BLCR_REC_PAGES:
 			// Most of the image: the kernel checks it as it reads it into place.
 			if (const int err = r.skip_payload_unchecked(); err) {
@@ -150,7 +192,7 @@ int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std
 		why = "the image holds no process";
 		return EINVAL;
 	}
-	return 0;
+	return check_threads(out, why);
 }
 
 namespace {

@@ -24,7 +24,8 @@ struct RestartPlan {
 	std::vector<SavedFd> fds;
 	std::vector<SavedMapping> mappings;  // in order, all of them
 	std::uint32_t dumpable = 1;
-	std::uint64_t kernel_offset = 0;      // of the THREAD record
+	std::uint64_t kernel_offset = 0;      // of the first THREAD record
+	std::vector<std::uint32_t> tids;      // in image order: the leader (the pid) first
 };
 
 // Decoding of the MM and VMA payloads; false with why set when malformed.
@@ -35,7 +36,8 @@ bool parse_mapping(const std::vector<std::uint8_t> &payload, SavedMapping &out, 
 // first (refused unless it can be restarted on host), then every record and
 // its CRC, to the END record and nothing after it. Page data (PAGES payloads)
 // is only seeked over: the kernel checks its CRC as it restores it. 0 or an
-// errno with why set.
+// errno with why set. The threads must be as many as the PROCESS record
+// says, with distinct tids, the first one the pid.
 int read_restart_plan(int fd, const image::HostInfo &host, RestartPlan &out, std::string &why);
 
 // In the child: opens, with the caller's rights, the executable and the

@@ -110,6 +110,8 @@ static long ctrl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = blcr_restore(c, uarg);
 		restart_hold_module(c, false);
 		return ret;
+	case BLCR_IOC_RESTORE_THREAD:
+		return blcr_restore_thread_join(c, uarg);
 	case BLCR_IOC_NEXT_PID:
 		restart_hold_module(c, true);
 		return blcr_next_pid(c, uarg);

@@ -37,6 +37,8 @@ long blcr_checkpoint_start(struct blcr_ctrl *c, struct blcr_checkpoint_args __us
 long blcr_checkpoint_end(struct blcr_ctrl *c, struct blcr_checkpoint_end __user *uarg);
 void blcr_checkpoint_release(struct blcr_ctrl *c);
 long blcr_restore(struct blcr_ctrl *c, struct blcr_restore_args __user *uarg);
+long blcr_restore_thread_join(struct blcr_ctrl *c,
+			      struct blcr_restore_thread_args __user *uarg);
 long blcr_next_pid(struct blcr_ctrl *c, struct blcr_next_pid __user *uarg);
 
 #endif

@@ -15,7 +15,7 @@
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "blcr_version.h"
 #include "compat.h"
 #include "image_writer.h"

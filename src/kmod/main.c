@@ -2,7 +2,7 @@
 /* blcr.ko: the checkpoint/restart core. */
 #include <linux/module.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "blcr_ioctl.h"
 #include "ctrl.h"
 #include "imports.h"

@@ -34,7 +34,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "checkpoint.h"
 #include "image_reader.h"
 #include "image_writer.h"
@@ -994,6 +994,41 @@ static int lock_vma(struct vma_plan *v, struct blcr_reason *why)
 			       start, start + len, ret) : 0;
 }
 
+/*
+ * Whether the saved pages of @v match their CRC, read into a scratch page.
+ * Only for when filling failed before the CRC could be checked: a damaged
+ * run table can point at memory that cannot take pages (past the end of a
+ * mapped file), and damage must be called damage.
+ */
+static bool pages_intact(struct blcr_mm_plan *p, struct vma_plan *v)
+{
+	void *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	loff_t pos = v->data;
+	u64 pages = 0;
+	u32 crc = v->crc;
+	unsigned int i;
+	bool ok = buf;
+
+	for (i = 0; i < v->nr_runs; i++)
+		pages += le64_to_cpu(v->runs[i].nr_pages);
+	while (ok && pages--) {
+		ok = kernel_read(p->image, buf, PAGE_SIZE, &pos) == PAGE_SIZE &&
+		     !fatal_signal_pending(current);
+		if (ok)
+			crc = blcr_crc32c(crc, buf, PAGE_SIZE);
+		cond_resched();
+	}
+	kfree(buf);
+	return ok && crc == v->payload_crc;
+}
+
+static int pages_damaged(struct vma_plan *v, struct blcr_reason *why)
+{
+	return blcr_fail(why, -EINVAL,
+			 "saved pages of mapping %#llx-%#llx are damaged (CRC mismatch)",
+			 le64_to_cpu(v->rec.start), le64_to_cpu(v->rec.end));
+}
+
 /* Reads the saved pages straight into the new mapping's, checking their CRC. */
 static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v,
 		    struct blcr_reason *why)
@@ -1013,8 +1048,10 @@ static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v,
 							 FOLL_WRITE, b->pages);
 
 			if (n <= 0)
-				return blcr_fail(why, n ? n : -EFAULT,
-						 "cannot write the pages at %#lx", addr);
+				return pages_intact(p, v) ?
+				       blcr_fail(why, n ? n : -EFAULT,
+						 "cannot write the pages at %#lx", addr) :
+				       pages_damaged(v, why);
 			batch_vecs(b, n);
 			err = blcr_reader_pages(p->image, &pos, b->bv, n, &crc);
 			unpin_user_pages_dirty_lock(b->pages, n, true);
@@ -1028,9 +1065,7 @@ static int fill_vma(struct blcr_mm_plan *p, struct vma_plan *v,
 		}
 	}
 	if (crc != v->payload_crc)
-		return blcr_fail(why, -EINVAL,
-				 "saved pages of mapping %#llx-%#llx are damaged (CRC mismatch)",
-				 le64_to_cpu(v->rec.start), le64_to_cpu(v->rec.end));
+		return pages_damaged(v, why);
 	if (le32_to_cpu(v->rec.prot) & BLCR_VMA_PROT_WRITE)
 		return 0;
 	ret = blcr_arch_mprotect(le64_to_cpu(v->rec.start),

@@ -28,8 +28,13 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
 			       const struct blcr_rec_sigpending *pending,
 			       unsigned int nr_pending, struct blcr_reason *why);
+/* Process-wide: dispositions, interval timers, the process-wide queue. */
 int blcr_restore_signals(const struct blcr_rec_sighand *h,
 			 const struct blcr_rec_sigpending *pending,
 			 unsigned int nr_pending, struct blcr_reason *why);
+
+/* The calling thread's own queue, with every signal blocked until its mask is set. */
+void blcr_restore_thread_signals(const struct blcr_rec_sigpending *pending,
+				 unsigned int nr_pending);
 
 #endif

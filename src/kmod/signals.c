@@ -12,7 +12,7 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "checkpoint.h"
 #include "restart.h"
 
@@ -37,7 +37,7 @@ static int dump_queue(struct blcr_image_writer *w, struct sigpending *queue,
 	recs = kvcalloc(max, sizeof(*recs), GFP_KERNEL);
 	if (!recs)
 		return -ENOMEM;
-	/* The target is parked: only it dequeues, so the list cannot shrink. */
+	/* Every thread is parked: nobody dequeues, so the list cannot shrink. */
 	spin_lock_irq(&current->sighand->siglock);
 	list_for_each_entry(q, &queue->list, list) {
 		if (n == max)
@@ -109,12 +109,17 @@ int blcr_dump_signals(struct blcr_image_writer *w, struct blcr_reason *why)
 	err = blcr_write_record(w, BLCR_REC_SIGHAND, h, sizeof(*h));
 	kfree(h);
 	if (!err)
-		err = dump_queue(w, &current->pending, false);
-	if (!err)
 		err = dump_queue(w, &sig->shared_pending, true);
 	if (err)
 		blcr_fail(why, err, "cannot save the signal state");
 	return err;
+}
+
+int blcr_dump_thread_signals(struct blcr_image_writer *w, struct blcr_reason *why)
+{
+	int err = dump_queue(w, &current->pending, false);
+
+	return err ? blcr_fail(why, err, "cannot save the pending signals") : 0;
 }
 
 /*
@@ -195,6 +200,25 @@ int blcr_restore_signals_check(const struct blcr_rec_sighand *h,
 	return 0;
 }
 
+/*
+ * Queued to the calling thread. Process-wide ones too, to the leader: no
+ * exported function queues a signal to a process with its siginfo.
+ */
+static void queue_signals(const struct blcr_rec_sigpending *pending,
+			  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		kernel_siginfo_t info;
+		int signo = le32_to_cpu(pending[i].signo);
+
+		memcpy(&info, pending[i].siginfo, sizeof(info));
+		info.si_signo = signo;
+		send_sig_info(signo, &info, current);
+	}
+}
+
 int blcr_restore_signals(const struct blcr_rec_sighand *h,
 			 const struct blcr_rec_sigpending *pending,
 			 unsigned int nr_pending, struct blcr_reason *why)
@@ -243,13 +267,16 @@ int blcr_restore_signals(const struct blcr_rec_sighand *h,
 	if (err)
 		return err;
 
-	for (i = 0; i < nr_pending; i++) {
-		kernel_siginfo_t info;
-		int signo = le32_to_cpu(pending[i].signo);
-
-		memcpy(&info, pending[i].siginfo, sizeof(info));
-		info.si_signo = signo;
-		send_sig_info(signo, &info, current);
-	}
+	queue_signals(pending, nr_pending);
 	return 0;
+}
+
+void blcr_restore_thread_signals(const struct blcr_rec_sigpending *pending,
+				 unsigned int nr_pending)
+{
+	sigset_t all;
+
+	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	queue_signals(pending, nr_pending);
 }

@@ -8,15 +8,19 @@
  */
 #include <uapi/linux/futex.h>
 #include <linux/hrtimer.h>
+#include <linux/module.h>
 #include <linux/restart_block.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/time.h>
 #include <linux/timekeeping.h>
+#include <asm/syscall.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "checkpoint.h"
 #include "compat.h"
 #include "imports.h"
@@ -122,13 +126,12 @@ int blcr_dump_thread(struct blcr_image_writer *w, struct blcr_reason *why)
 	if (resume == BLCR_SYSCALL_RESTART_BLOCK && !save_restart_block(&t))
 		resume = BLCR_SYSCALL_NONE;
 
-
 	err = blcr_write_record(w, BLCR_REC_THREAD, &t, sizeof(t));
 	if (!err)
 		err = blcr_arch_dump_cpu(w, resume);
 	if (err)
-		blcr_fail(why, err, "cannot save the registers");
-	return err;
+		return blcr_fail(why, err, "cannot save the registers");
+	return blcr_dump_thread_signals(w, why);
 }
 
 /* Whether the saved restart_block is valid; with @rb, also sets it. */
@@ -223,6 +226,44 @@ int blcr_restore_thread_check(const struct blcr_rec_thread *t,
 	return 0;
 }
 
+/*
+ * The ioctl system call returns an int, so the saved accumulator the
+ * restoring call returns would lose its upper half (a pointer the thread
+ * held in user code, an address a reissued call takes): it is set again on
+ * the way out, by a task_work, which get_signal() runs before it could
+ * deliver a signal with the wrong value.
+ */
+struct return_value_fixup {
+	struct callback_head work;
+	unsigned long value;
+};
+
+static void set_return_value(struct callback_head *work)
+{
+	struct return_value_fixup *f = container_of(work, struct return_value_fixup, work);
+
+	syscall_set_return_value(current, task_pt_regs(current), 0, f->value);
+	kfree(f);
+	module_put(THIS_MODULE);
+}
+
+static int queue_return_value(unsigned long value)
+{
+	struct return_value_fixup *f = kmalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	f->value = value;
+	init_task_work(&f->work, set_return_value);
+	__module_get(THIS_MODULE);
+	if (task_work_add(current, &f->work, TWA_SIGNAL_NO_IPI)) {
+		module_put(THIS_MODULE);
+		kfree(f);
+		return -ESRCH;
+	}
+	return 0;
+}
+
 int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 			size_t regs_len, const void *fpu, size_t fpu_len,
 			long *retval, struct blcr_reason *why)
@@ -241,6 +282,9 @@ int blcr_restore_thread(const struct blcr_rec_thread *t, const void *regs,
 				    le64_to_cpu(t->sigblocked), retval, &arch_why);
 	if (err)
 		return blcr_fail(why, err, "cannot restore the registers: %s", arch_why);
+	err = queue_return_value(*retval);
+	if (err)
+		return blcr_fail(why, err, "cannot restore the registers: the process is exiting");
 	/*
 	 * After rt_sigreturn, which loads a disabled stack from its frame and
 	 * resets restart_block to "return EINTR".

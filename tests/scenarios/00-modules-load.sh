@@ -19,7 +19,7 @@ echo "$log"
 expect_match "$log" 'blcr_imports: [0-9.]+: [0-9]+ kernel functions resolved' "blcr_imports load message"
 # blcr's architecture names are the kernel's (arm64), not uname's (aarch64).
 arch=$(uname -m | sed 's/^aarch64$/arm64/')
-expect_match "$log" "blcr: [0-9.]+ loaded \\($arch, kernel interface 1\\.1, /proc/checkpoint/ctrl\\)" "blcr load message"
+expect_match "$log" "blcr: [0-9.]+ loaded \\($arch, kernel interface 1\\.2, /proc/checkpoint/ctrl\\)" "blcr load message"
 # The import module's line comes first.
 first=$(echo "$log" | grep -nE 'blcr_imports: [0-9.]+:' | cut -d: -f1)
 second=$(echo "$log" | grep -n 'blcr: .* loaded' | cut -d: -f1)

@@ -8,5 +8,5 @@ for cmd in "cr_checkpoint --version" "cr_restart --version" "cr_restart -v" \
 	out=$($cmd 2>&1) || fail "$cmd: exit status $?: $out"
 	echo "$out"
 	expect_match "$out" "^${cmd%% *} version [0-9]+\.[0-9]+\.[0-9]+" "$cmd first line"
-	expect_match "$out" "kernel interface 1\.1, module [0-9.]+, kernel $release\$" "$cmd kernel line"
+	expect_match "$out" "kernel interface 1\.2, module [0-9.]+, kernel $release\$" "$cmd kernel line"
 done

@@ -1,7 +1,9 @@
 # A process blocked in nanosleep(), poll() or a futex wait with a timeout
 # resumes after restart with what was left of its timeout: not EINTR and
-# not from the start. One blocked in read() on a pipe from outside gets
-# cr_restart's stdin, as BLCR did.
+# not from the start. One in a futex wait without a timeout waits again, on
+# the same word, until an alarm (restored with what was left of it) changes
+# the word. One blocked in read() on a pipe from outside gets cr_restart's
+# stdin, as BLCR did.
 # as: root user
 # timeout: 120
 . /blcr/lib.sh
@@ -10,7 +12,7 @@ blcr_load
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 S=8
 
-for mode in nanosleep poll futex; do
+for mode in nanosleep poll futex futex-untimed; do
 	crwait $mode $S </dev/null >$mode.out 2>&1 &
 	pid=$!
 	sleep 3

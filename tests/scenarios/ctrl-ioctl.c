@@ -1,5 +1,6 @@
 // The control file's ioctls, called directly: the handshake's fields, a
-// version mismatch, and hostile arguments (bad pointers, unknown requests).
+// version mismatch, and hostile arguments (bad pointers, unknown requests,
+// a restore thread that cannot be one).
 // as: root user
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,6 +78,24 @@ int main(void)
 		      errno == ENOTTY, "unknown request: errno %d", errno);
 	errno = 0;
 	CHECK(ioctl(fd, TCGETS, &hs) == -1 && errno == ENOTTY, "TCGETS: errno %d", errno);
+
+	/* A thread joins a restart only as a saved thread 1.., and never the leader. */
+	struct blcr_restore_thread_args join = { .index = 1 };
+	errno = 0;
+	CHECK(ioctl(fd, BLCR_IOC_RESTORE_THREAD, &join) == -1 && errno == EINVAL,
+	      "RESTORE_THREAD from the thread-group leader: errno %d", errno);
+	join.index = 0;
+	errno = 0;
+	CHECK(ioctl(fd, BLCR_IOC_RESTORE_THREAD, &join) == -1 && errno == EINVAL,
+	      "RESTORE_THREAD index 0: errno %d", errno);
+	join = (struct blcr_restore_thread_args){ .index = 1, .reserved = 1 };
+	errno = 0;
+	CHECK(ioctl(fd, BLCR_IOC_RESTORE_THREAD, &join) == -1 && errno == EINVAL,
+	      "RESTORE_THREAD reserved: errno %d", errno);
+	errno = 0;
+	CHECK(ioctl(fd, BLCR_IOC_RESTORE_THREAD, NULL) == -1 && errno == EFAULT,
+	      "RESTORE_THREAD NULL: errno %d", errno);
+
 	char byte;
 	CHECK(read(fd, &byte, 1) == -1, "read() succeeded");
 	CHECK(write(fd, "x", 1) == -1, "write() succeeded");

@@ -35,10 +35,12 @@ check 0 '^  parent: +4200, process group 4242, session 4100$' "$cr_info" "$p"
 check 0 '^  user, group: +1000, 100$' "$cr_info" "$p"
 check 0 '^  umask: +0022$' "$cr_info" "$p"
 check 0 '^  limits: +NOFILE 1024/4096$' "$cr_info" "$p"
+check 0 '^  threads: +2$' "$cr_info" "$p"
 check 0 '^  thread 4242: +blocked SIGUSR2; in nanosleep, 2\.5 s left$' "$cr_info" "$p"
+check 0 '^  thread 4250: +blocked none$' "$cr_info" "$p"
 check 0 '^  signals: +handled SIGTERM; ignored SIGPIPE$' "$cr_info" "$p"
 check 0 '^  timer real: +1\.5 s left, every 1 s$' "$cr_info" "$p"
-check 0 '^  pending: +SIGUSR1$' "$cr_info" "$p"
+check 0 '^  pending: +SIGUSR2 \(thread 4250\), SIGUSR1$' "$cr_info" "$p"
 check 0 '^  mappings: +4, 4 pages saved \(24576 bytes\)$' "$cr_info" "$p"
 check 0 '^    000000400000-000000402000 r-xp 00001000 +0 file /opt/job/bin/solver$' "$cr_info" "$p"
 check 0 '^    000000601000-000000623000 rw-p 00000000 +3 anonymous \[heap\]$' "$cr_info" "$p"
@@ -52,9 +54,14 @@ check 0 '"cwd": "/opt/job/run \\"quoted\\"",' "$cr_info" --json "$p"
 check 0 '\{"fd": 1, "kind": "file", "path": "/opt/job/run/out.log", "flags": "0x8401", "flag_names": \["O_WRONLY", "O_APPEND", "O_LARGEFILE"\], "cloexec": false, "offset": 1234' "$cr_info" --json "$p"
 check 0 '"label": "\[stack\]", "flags": \["growsdown", "locked"\], "pages": 1, "page_bytes": 8192' "$cr_info" --json "$p"
 check 0 '"NOFILE": \{"cur": 1024, "max": 4096\}' "$cr_info" --json "$p"
+check 0 '"nr_threads": 2,' "$cr_info" --json "$p"
+check 0 '^        \{"tid": 4250, "blocked": \[\], "restart": "none"\}$' "$cr_info" --json "$p"
+check 0 '"pending": \[\{"signal": 12, "name": "SIGUSR2", "shared": false, "tid": 4250\}, \{"signal": 10, "name": "SIGUSR1", "shared": true\}\],' "$cr_info" --json "$p"
 check 0 '^  "procs": \[\]$' "$cr_info" --json "$v"
 check 22 "^cr_info: $tmp/malformed.img: record 0 \\(tag process/0x0100\\) at offset 512: process record is too short\$" \
 	"$cr_info" "$tmp/malformed.img"
+check 22 "^cr_info: $tmp/misplaced.img: record 2 \\(tag signals/0x0601\\) at offset [0-9]+: a thread's pending signal is not among its records\$" \
+	"$cr_info" "$tmp/misplaced.img"
 
 # The JSON is valid, per the tools there are.
 for img in "$v" "$p"; do

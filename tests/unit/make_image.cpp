@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // make_image DIR: writes sample images for cr_info_image.sh: valid.img,
 // corrupt.img (one payload bit flipped in record 1), process.img (the
-// records of a process, as the kernel and cr_checkpoint write them) and
-// malformed.img (a PROCESS payload too short).
+// records of a process, as the kernel and cr_checkpoint write them),
+// malformed.img (a PROCESS payload too short) and misplaced.img (a thread's
+// pending signal out of place).
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -59,7 +60,8 @@ void add_vma(blcr::test::ImageWriter &w, std::uint64_t start, std::uint64_t end,
 	w.add(BLCR_REC_PAGES, payload);
 }
 
-// One process: a handler, a pending signal, an interrupted nanosleep, four
+// One process: two threads, one in an interrupted nanosleep, the other
+// with a signal of its own pending; a handler, a shared pending signal, four
 // mappings (two with saved pages), a terminal, a file and a deleted file.
 std::vector<std::uint8_t> process_image()
 {
@@ -73,6 +75,14 @@ std::vector<std::uint8_t> process_image()
 	w.add(BLCR_REC_THREAD, bytes_of(t));
 	w.add(BLCR_REC_CPU_REGS, std::vector<std::uint8_t>(216, 0));
 	w.add(BLCR_REC_CPU_FPU, std::vector<std::uint8_t>(832, 0));
+	blcr_rec_thread t2{};
+	t2.tid = 4250;
+	w.add(BLCR_REC_THREAD, bytes_of(t2));
+	w.add(BLCR_REC_CPU_REGS, std::vector<std::uint8_t>(216, 0));
+	w.add(BLCR_REC_CPU_FPU, std::vector<std::uint8_t>(832, 0));
+	blcr_rec_sigpending own{};
+	own.signo = SIGUSR2;
+	w.add(BLCR_REC_SIGPENDING, bytes_of(own));
 	blcr_rec_sighand h{};
 	h.action[SIGTERM - 1].handler = 0x401000;
 	h.action[SIGTERM - 1].mask = 1ull << (SIGINT - 1);
@@ -108,7 +118,7 @@ std::vector<std::uint8_t> process_image()
 	p.uid = 1000;
 	p.gid = 100;
 	p.umask = 022;
-	p.nr_threads = 1;
+	p.nr_threads = 2;
 	std::strcpy(p.comm, "solver");
 	for (auto &l : p.rlim)
 		l = {~0ull, ~0ull};
@@ -150,6 +160,21 @@ std::vector<std::uint8_t> malformed_image()
 	return w.bytes();
 }
 
+// A thread's own pending signal after SIGHAND, out of its thread's records.
+std::vector<std::uint8_t> misplaced_image()
+{
+	blcr::test::ImageWriter w;
+	blcr_rec_thread t{};
+	t.tid = 77;
+	w.add(BLCR_REC_THREAD, bytes_of(t));
+	w.add(BLCR_REC_SIGHAND, bytes_of(blcr_rec_sighand{}));
+	blcr_rec_sigpending sp{};
+	sp.signo = SIGUSR1;
+	w.add(BLCR_REC_SIGPENDING, bytes_of(sp));
+	w.end();
+	return w.bytes();
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -169,7 +194,8 @@ int main(int argc, char **argv)
 	bad[second + BLCR_RECORD_HEADER_SIZE + 3] ^= 0x04;
 	return save(dir + "/valid.img", w.bytes()) && save(dir + "/corrupt.img", bad) &&
 			       save(dir + "/process.img", process_image()) &&
-			       save(dir + "/malformed.img", malformed_image())
+			       save(dir + "/malformed.img", malformed_image()) &&
+			       save(dir + "/misplaced.img", misplaced_image())
 		       ? 0
 		       : 1;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arm64 side of the architecture interface: the same names as every other
- * src/arch/<arch>/blcr_arch.h (see src/arch/x86_64/blcr_arch.h for what
- * each one promises).
+ * arm64 side of the architecture interface (src/kmod/arch.h declares what
+ * cpu_state.c implements).
  */
 #ifndef BLCR_ARCH_H
 #define BLCR_ARCH_H
@@ -58,39 +57,8 @@ static inline bool blcr_arch_indirect_call_ok(unsigned long entry,
 	return true;
 }
 
-struct task_struct;
-struct mm_struct;
-struct blcr_image_writer;
-
-bool blcr_arch_task_supported(struct task_struct *t, const char **why);
-void blcr_arch_cpu_features(__le64 features[4]);
-int blcr_arch_check_cpu(const __le64 features[4], const char **why);
-void blcr_arch_vdso(struct mm_struct *mm, const void **data, size_t *size);
-
-enum blcr_syscall_resume {
-	BLCR_SYSCALL_NONE,	/* not in a system call, or it completed */
-	BLCR_SYSCALL_REISSUE,	/* restart it with the same arguments */
-	BLCR_SYSCALL_RESTART_BLOCK,	/* restart_syscall() with restart_block */
-};
-enum blcr_syscall_resume blcr_arch_syscall_resume(void);
-
-int blcr_arch_dump_cpu(struct blcr_image_writer *w,
-		       enum blcr_syscall_resume resume);
-
 /* struct user_pt_regs then TPIDR_EL0; struct user_fpsimd_state. */
 #define BLCR_ARCH_REGS_SIZE 280
 #define BLCR_ARCH_FPU_MAX_SIZE 528
-
-int blcr_arch_restore_cpu(const void *regs, size_t regs_len,
-			  const void *fpu, size_t fpu_len, u64 sigblocked,
-			  long *retval, const char **why);
-
-long blcr_arch_mremap(unsigned long old_addr, unsigned long len,
-		      unsigned long new_addr);
-long blcr_arch_mprotect(unsigned long addr, unsigned long len,
-			unsigned long prot);
-long blcr_arch_madvise(unsigned long addr, unsigned long len, int advice);
-long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags);
-long blcr_arch_setitimer(int which, unsigned long value);
 
 #endif

@@ -25,7 +25,7 @@
 #include <asm/ucontext.h>
 #include <asm/unistd.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "image_writer.h"
 #include "imports.h"
 
@@ -160,23 +160,12 @@ enum blcr_syscall_resume blcr_arch_syscall_resume(void)
 	return BLCR_SYSCALL_NONE;
 }
 
-static const struct user_regset *find_regset(unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(current);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 int blcr_arch_dump_cpu(struct blcr_image_writer *w,
 		       enum blcr_syscall_resume resume)
 {
-	const struct user_regset *gp = find_regset(NT_PRSTATUS);
-	const struct user_regset *tls = find_regset(NT_ARM_TLS);
-	const struct user_regset *fp = find_regset(NT_PRFPREG);
+	const struct user_regset *gp = blcr_find_regset(NT_PRSTATUS);
+	const struct user_regset *tls = blcr_find_regset(NT_ARM_TLS);
+	const struct user_regset *fp = blcr_find_regset(NT_PRFPREG);
 	struct user_fpsimd_state fpsimd;
 	struct arm64_regs regs = {};
 	int err;
@@ -294,8 +283,9 @@ int blcr_arch_restore_cpu(const void *regs_buf, size_t regs_len,
 	}
 
 	frame = kzalloc(sizeof(*frame), GFP_KERNEL);
+	err = -ENOMEM;
 	if (!frame)
-		return -ENOMEM;
+		goto out;
 	build_frame(frame, saved, fpu, sigblocked);
 
 	/* Page-aligned, so the 16-byte alignment rt_sigreturn checks holds. */
@@ -304,7 +294,9 @@ int blcr_arch_restore_cpu(const void *regs_buf, size_t regs_len,
 		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(base)) {
 		err = base;
-		*why = "no room for the register frame";
+		/* A thread already restored may have ended the process. */
+		*why = err == -EINTR ? "the process was killed meanwhile" :
+				       "no room for the register frame";
 		goto out;
 	}
 	err = -EFAULT;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86_64 side of the architecture interface. Every src/arch/<arch>/ has a
- * blcr_arch.h offering the same names; the portable core includes only
- * this header and never tests the architecture itself.
+ * x86_64 side of the architecture interface (src/kmod/arch.h declares
+ * what cpu_state.c implements); the portable core never tests the
+ * architecture itself.
  */
 #ifndef BLCR_ARCH_H
 #define BLCR_ARCH_H
@@ -57,64 +57,8 @@ static inline bool blcr_arch_indirect_call_ok(unsigned long entry,
 	return true;
 }
 
-struct task_struct;
-struct mm_struct;
-struct blcr_image_writer;
-
-/* Why not: a 32-bit (compat or x32) task. */
-bool blcr_arch_task_supported(struct task_struct *t, const char **why);
-
-/* cpu_features[] of the image header for the current task's CPU. */
-void blcr_arch_cpu_features(__le64 features[4]);
-
-/* Whether this CPU can hold the state of an image with @features; else *why. */
-int blcr_arch_check_cpu(const __le64 features[4], const char **why);
-
-/* The vDSO image the kernel maps into @mm, for the header's identity. */
-void blcr_arch_vdso(struct mm_struct *mm, const void **data, size_t *size);
-
-/* How the interrupted system call of current (if any) must resume. */
-enum blcr_syscall_resume {
-	BLCR_SYSCALL_NONE,	/* not in a system call, or it completed */
-	BLCR_SYSCALL_REISSUE,	/* restart it with the same arguments */
-	BLCR_SYSCALL_RESTART_BLOCK,	/* restart_syscall() with restart_block */
-};
-enum blcr_syscall_resume blcr_arch_syscall_resume(void);
-
-/*
- * Writes the CPU_REGS and CPU_FPU records of current, as the thread will
- * resume: an interrupted call is rewound per @resume (BLCR_SYSCALL_NONE
- * with an -ERESTART* result: make it return EINTR).
- */
-int blcr_arch_dump_cpu(struct blcr_image_writer *w,
-		       enum blcr_syscall_resume resume);
-
 /* Limits on the CPU record payloads blcr_arch_restore_cpu() accepts. */
 #define BLCR_ARCH_REGS_SIZE 216		/* struct user_regs_struct */
 #define BLCR_ARCH_FPU_MAX_SIZE 65536
-
-/*
- * Makes current resume, on return from the system call it is in, with the
- * saved registers, FPU state and blocked mask @sigblocked; *@retval is what
- * that system call must return (the saved accumulator). Uses the kernel's
- * own rt_sigreturn to validate and load the state, from a frame in a
- * temporary mapping. On failure the registers may be half loaded: the
- * caller kills the process.
- */
-int blcr_arch_restore_cpu(const void *regs, size_t regs_len,
-			  const void *fpu, size_t fpu_len, u64 sigblocked,
-			  long *retval, const char **why);
-
-/* mremap() for the kernel's special mappings ([vdso], [vvar]). */
-long blcr_arch_mremap(unsigned long old_addr, unsigned long len,
-		      unsigned long new_addr);
-/* mprotect() of current's address space. */
-long blcr_arch_mprotect(unsigned long addr, unsigned long len,
-			unsigned long prot);
-/* madvise() and mlock2() of current's address space. */
-long blcr_arch_madvise(unsigned long addr, unsigned long len, int advice);
-long blcr_arch_mlock2(unsigned long addr, unsigned long len, int flags);
-/* setitimer(@which, @value, NULL) of current; @value is in user memory. */
-long blcr_arch_setitimer(int which, unsigned long value);
 
 #endif

@@ -22,7 +22,7 @@
 #include <asm/user.h>
 #include <asm/vdso.h>
 
-#include "blcr_arch.h"
+#include "arch_interface.h"
 #include "image_writer.h"
 #include "imports.h"
 
@@ -122,21 +122,10 @@ enum blcr_syscall_resume blcr_arch_syscall_resume(void)
 	}
 }
 
-static const struct user_regset *find_regset(unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(current);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 int blcr_arch_dump_cpu(struct blcr_image_writer *w,
 		       enum blcr_syscall_resume resume)
 {
-	const struct user_regset *gp = find_regset(NT_PRSTATUS);
+	const struct user_regset *gp = blcr_find_regset(NT_PRSTATUS);
 	const struct user_regset *fp;
 	struct user_regs_struct regs;
 	void *fpu = NULL;
@@ -171,9 +160,9 @@ int blcr_arch_dump_cpu(struct blcr_image_writer *w,
 	if (err)
 		return err;
 
-	fp = find_regset(NT_X86_XSTATE);
+	fp = blcr_find_regset(NT_X86_XSTATE);
 	if (!fp || !fp->active || fp->active(current, fp) <= 0)
-		fp = find_regset(NT_PRFPREG);
+		fp = blcr_find_regset(NT_PRFPREG);
 	if (!fp)
 		return -EINVAL;
 	len = regset_get_alloc(current, fp, fp->n * fp->size, &fpu);

@@ -86,7 +86,8 @@ static void blank_shmem_inodes(char *maps)
 			while (*p == ' ')
 				p++;
 		}
-		while (*p != ' ')
+		/* the inode and the padding after it: a new number may be longer */
+		while (*p != '/')
 			*p++ = '0';
 	}
 }
