@@ -6,7 +6,6 @@
 #   make check-arch       the VM suite in other architectures' guests (arm64),
 #                         user space and modules cross-built
 #   make check-e2e        the Debian packages end to end in a full Debian guest (slow)
-#   make check-stress     long scenarios (tests/stress/) in a two-CPU 6.12 guest
 #   make demo             boots a VM and shows blcr at work
 #   make bench            blcr vs CRIU vs dd in a VM (docs/performance.md)
 #   make install DESTDIR= FHS install; module sources to /usr/src/blcr-VERSION,
@@ -58,11 +57,6 @@ check-arch:
 
 check-e2e:
 	BUILD=$(abspath $(BUILD)) tests/e2e/run.sh
-
-check-stress: user
-	tests/vm/run.sh --line $(or $(BLCR_KERNEL_LINE),6.12) --cpu max,-erms --smp 2 \
-		--userbuild $(abspath $(BUILD))/user --out $(abspath $(BUILD))/vm/stress \
-		--scenarios tests/stress
 
 bench:
 	BUILD=$(abspath $(BUILD)) bench/run.sh
@@ -117,4 +111,4 @@ clean:
 	find src/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 
-.PHONY: all user modules kmod-sources check check-arch check-e2e check-stress bench demo install clean deb rpm check-packages
+.PHONY: all user modules kmod-sources check check-arch check-e2e bench demo install clean deb rpm check-packages

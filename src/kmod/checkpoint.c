@@ -187,19 +187,24 @@ static void arrive(struct blcr_checkpoint_req *req, struct thread_stop *ts)
 	wake_up_all(&req->wait);
 }
 
-/* Gives the turn to the next thread of the image, or to the process part. */
+/*
+ * Gives the turn to the next thread of the image, or to the process part.
+ * One store: the waiting threads read it without the lock, and the leader
+ * must never see TURN_PROCESS in passing.
+ */
 static void pass_turn(struct blcr_checkpoint_req *req, struct thread_stop *ts)
 {
 	struct thread_stop *next = ts;
+	unsigned int turn = TURN_PROCESS;
 
 	spin_lock(&req->lock);
-	req->turn = TURN_PROCESS;
 	list_for_each_entry_continue(next, &req->threads, node) {
 		if (!next->gone) {
-			req->turn = next->index;
+			turn = next->index;
 			break;
 		}
 	}
+	WRITE_ONCE(req->turn, turn);
 	spin_unlock(&req->lock);
 	wake_up_all(&req->wait);
 }
