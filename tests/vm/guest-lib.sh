@@ -48,12 +48,18 @@ counting() {
 }
 more_lines_than() { [ -e "$1" ] && [ "$(wc -l <"$1")" -gt "$2" ]; }
 
-# start_crstate: runs crstate (tests/vm/workloads/crstate.c) in a new
-# directory ./run, which it enters; returns once crstate has set up all
-# its state, with its pid in $pid.
+# start_crstate [--tty]: runs crstate (tests/vm/workloads/crstate.c) in a
+# new directory ./run, which it enters; returns once crstate has set up all
+# its state, with its pid in $pid. --tty runs it on a terminal of its own
+# (ptyrun), whose output goes to state.out; $runner is what to wait for.
 start_crstate() {
 	mkdir run && cd run
-	crstate </dev/null >state.out 2>&1 &
-	pid=$!
+	if [ "${1-}" = --tty ]; then
+		ptyrun crstate </dev/null >state.out 2>&1 &
+	else
+		crstate </dev/null >state.out 2>&1 &
+	fi
+	runner=$!
 	within 10 test -e ready || fail "crstate not ready: $(cat state.out)"
+	pid=$(cat ready)
 }

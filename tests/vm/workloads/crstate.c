@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Sets up one of each kind of process state blcr promises to restore,
-// writes "ready", waits (in nanosleep) for a file "go", then checks every
-// item and exits 0 if all survived, else prints what did not and exits 1.
-// Run in an empty directory it owns; checkpoint and restart it between
-// "ready" and "go".
+// writes its pid to "ready", waits (in nanosleep) for a file "go", then
+// checks every item and exits 0 if all survived, else prints what did not
+// and exits 1. Run in an empty directory it owns; checkpoint and restart it
+// between "ready" and "go". Run as root, it makes itself non-dumpable. Run
+// on a terminal (ptyrun), it checks that the restarted process has
+// cr_restart's terminal instead, a different one. On its way out it takes
+// a robust futex in mapped.dat (its word at ROBUST_LOCK_AT + 8): the exit marks it
+// FUTEX_OWNER_DIED if the restored robust list is the kernel's.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -17,10 +21,14 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <linux/futex.h>
 #include <sys/resource.h>
+#include <sys/rseq.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__)
@@ -138,6 +146,20 @@ static volatile sig_atomic_t usr1_seen, rt_value;
 static stack_t altstack;
 static struct timespec itimer_set_at;
 
+/* Thread state the kernel keeps: set to addresses of crstate's own. */
+struct robust_lock {
+	struct robust_list next;
+	uint32_t futex;
+};
+#define ROBUST_LOCK_AT (6 * 4096)	/* in mapped.dat (fshared) */
+static struct robust_list_head robust_head;
+static int tid_word;
+static struct rseq *rseq_area;
+static int dumpable_before;
+/* the terminal on fds 0-2, if any */
+static int had_terminal, had_ctty;
+static dev_t terminal_before;
+
 static void on_usr1(int sig) { (void)sig; usr1_seen++; }
 static void on_rt(int sig, siginfo_t *si, void *uc) { (void)sig; (void)uc; rt_value = si->si_value.sival_int; }
 
@@ -228,6 +250,26 @@ static void setup(void)
 	struct rlimit lim = {512, 1024};
 	setrlimit(RLIMIT_NOFILE, &lim);
 	prctl(PR_SET_PDEATHSIG, SIGWINCH);
+	/* only root may checkpoint a process that made itself non-dumpable */
+	if (geteuid() == 0)
+		prctl(PR_SET_DUMPABLE, 0);
+	dumpable_before = prctl(PR_GET_DUMPABLE);
+	struct robust_lock *lock = (struct robust_lock *)(fshared + ROBUST_LOCK_AT);
+	lock->next.next = &robust_head.list;
+	robust_head.list.next = &lock->next;
+	robust_head.futex_offset = offsetof(struct robust_lock, futex);
+	if (syscall(SYS_set_robust_list, &robust_head, sizeof robust_head))
+		printf("FAIL setup: set_robust_list: %s\n", strerror(errno));
+	syscall(SYS_set_tid_address, &tid_word);
+	/* glibc (2.35 on) registers an rseq area for each thread */
+	if (__rseq_size)
+		rseq_area = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	struct stat st;
+	if (isatty(0) && fstat(0, &st) == 0) {
+		had_terminal = 1;
+		terminal_before = st.st_rdev;
+		had_ctty = tcgetsid(0) == getsid(0);
+	}
 
 	/* signals */
 	struct sigaction sa = {0};
@@ -391,8 +433,98 @@ static void check_process(void)
 		CHECK(0, "smaps VmFlags differ: was %.*s now %.*s", (int)strcspn(a, "\n"), a,
 		      (int)strcspn(b, "\n"), b);
 	}
-	if (sched_getcpu() < 0)
-		CHECK(0, "sched_getcpu (rseq)");
+	CHECK(prctl(PR_GET_DUMPABLE) == dumpable_before, "dumpable %d, was %d", prctl(PR_GET_DUMPABLE),
+	      dumpable_before);
+	struct robust_list_head *head = NULL;
+	size_t head_len = 0;
+	syscall(SYS_get_robust_list, 0, &head, &head_len);
+	CHECK(head == &robust_head && head_len == sizeof robust_head, "robust list %p (%zu bytes), was %p (%zu)",
+	      (void *)head, head_len, (void *)&robust_head, sizeof robust_head);
+	int *tid_address = NULL;
+	if (prctl(PR_GET_TID_ADDRESS, &tid_address))
+		CHECK(0, "PR_GET_TID_ADDRESS: %s", strerror(errno));
+	else
+		CHECK(tid_address == &tid_word, "clear_child_tid %p, was %p", (void *)tid_address, (void *)&tid_word);
+}
+
+static int cpu_now(void)
+{
+	unsigned int cpu = ~0u;
+	syscall(SYS_getcpu, &cpu, NULL, NULL);
+	return (int)cpu;
+}
+
+/*
+ * The area registered before the checkpoint is the registered one: the
+ * kernel keeps its cpu_id current as the thread moves to each CPU it may
+ * run on, and refuses to register it again with EBUSY (EPERM with another
+ * signature, EINVAL for another area).
+ */
+static void check_rseq(void)
+{
+	static struct rseq other __attribute__((aligned(32)));
+	if (!rseq_area) {
+		CHECK(0, "glibc registered no rseq area");
+		return;
+	}
+	cpu_set_t allowed, one;
+	sched_getaffinity(0, sizeof allowed, &allowed);
+	int moves = 0;
+	for (int cpu = 0; cpu < CPU_SETSIZE && moves < 2; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof one, &one) || cpu_now() != cpu)
+			continue;
+		moves++;
+		const int seen = (int)__atomic_load_n(&rseq_area->cpu_id, __ATOMIC_RELAXED);
+		CHECK(seen == cpu, "rseq cpu_id %d on CPU %d", seen, cpu);
+	}
+	sched_setaffinity(0, sizeof allowed, &allowed);
+	/* glibc registers at least the original 32 bytes; __rseq_size may say less (2.40) */
+	const unsigned int len = __rseq_size < sizeof(struct rseq) ? sizeof(struct rseq) : __rseq_size;
+	errno = 0;
+	long rc = syscall(SYS_rseq, rseq_area, len, 0, RSEQ_SIG);
+	CHECK(rc == -1 && errno == EBUSY, "registering the rseq area again: %ld (%s), expected EBUSY", rc,
+	      strerror(errno));
+	errno = 0;
+	rc = syscall(SYS_rseq, rseq_area, len, 0, RSEQ_SIG ^ 1);
+	CHECK(rc == -1 && errno == EPERM, "rseq with another signature: %ld (%s), expected EPERM", rc,
+	      strerror(errno));
+	errno = 0;
+	rc = syscall(SYS_rseq, &other, len, 0, RSEQ_SIG);
+	CHECK(rc == -1 && errno == EINVAL, "rseq with another area: %ld (%s), expected EINVAL", rc,
+	      strerror(errno));
+	printf("rseq checked on %d CPUs\n", moves);
+}
+
+/* fds 0-2 were a terminal: now they are cr_restart's, the controlling one. */
+static void check_terminal(void)
+{
+	char parent_fd0[64];
+	struct stat parent, st;
+	if (!had_terminal)
+		return;
+	snprintf(parent_fd0, sizeof parent_fd0, "/proc/%d/fd/0", (int)getppid());
+	if (stat(parent_fd0, &parent) || !S_ISCHR(parent.st_mode)) {
+		CHECK(0, "cr_restart (pid %d) has no terminal on fd 0", (int)getppid());
+		return;
+	}
+	CHECK(parent.st_rdev != terminal_before, "restarted on the terminal of the checkpoint: cannot tell them apart");
+	for (int fd = 0; fd <= 2; fd++)
+		CHECK(isatty(fd) && fstat(fd, &st) == 0 && st.st_rdev == parent.st_rdev,
+		      "fd %d is not cr_restart's terminal %u:%u", fd, major(parent.st_rdev), minor(parent.st_rdev));
+	if (had_ctty)
+		CHECK(tcgetsid(0) == getsid(0), "fd 0 is not the session's controlling terminal");
+	printf("terminal checked\n");
+}
+
+/* The restored robust list is the kernel's: exit marks the lock's owner dead. */
+static void take_robust_lock(void)
+{
+	struct robust_lock *lock = (struct robust_lock *)(fshared + ROBUST_LOCK_AT);
+	__atomic_store_n(&lock->futex, (uint32_t)gettid(), __ATOMIC_SEQ_CST);
 }
 
 static void check_signals(void)
@@ -585,7 +717,12 @@ int main(void)
 	/* PKRU (XSAVE component 9) where the CPU has protection keys */
 	int pkey = pkey_alloc(0, PKEY_DISABLE_WRITE);
 	setup();
-	close(open("../ready", O_CREAT | O_WRONLY, 0644));
+	/* "ready" appears with the pid in it (no stdio: no malloc) */
+	char line[16];
+	const int ready = open("../ready.tmp", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	write(ready, line, snprintf(line, sizeof line, "%d\n", (int)getpid()));
+	close(ready);
+	rename("../ready.tmp", "../ready");
 	failures += wait_with_registers();
 	check_fp_control();
 	if (pkey >= 0) {
@@ -596,8 +733,11 @@ int main(void)
 	check_files();
 	check_process();
 	check_signals();
+	check_rseq();
+	check_terminal();
 	/* last: it changes /proc/self/maps. The stack still grows down. */
 	CHECK(grow_stack(64) == 64 * 65, "stack growth");
 	printf("%s: %d failures\n", failures ? "FAIL" : "OK", failures);
+	take_robust_lock();
 	return failures ? 1 : 0;
 }
