@@ -32,6 +32,7 @@
 #include "libcr.h"
 #include "process_state.h"
 #include "request_options.h"
+#include "text_escape.h"
 
 namespace po = boost::program_options;
 using namespace blcr::cli;
@@ -306,7 +307,8 @@ std::string kernel_reason(int ctrl, int err)
 int fail(const CheckpointOptions &o, int err, const std::string &why)
 {
 	if (!o.quiet)
-		std::cerr << "Checkpoint failed: " << why << "\n";
+		// the reason may quote paths the target process chose
+		std::cerr << "Checkpoint failed: " << printable(why) << "\n";
 	return exit_status(err);
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli_common.h"
 #include "image_summary.h"
+#include "text_escape.h"
 #include "libcr.h"
 
 namespace po = boost::program_options;
@@ -61,7 +62,7 @@ int info(int argc, char **argv)
 	const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		const int err = errno;
-		std::cerr << prog << ": " << file << ": " << cr_strerror(err) << '\n';
+		std::cerr << prog << ": " << printable(file) << ": " << cr_strerror(err) << '\n';
 		return exit_status(err);
 	}
 	ImageDescription description;
@@ -69,7 +70,7 @@ int info(int argc, char **argv)
 	const int err = describe_image(fd, description, message);
 	::close(fd);
 	if (err != 0) {
-		std::cerr << prog << ": " << file << ": " << message << '\n';
+		std::cerr << prog << ": " << printable(file) << ": " << printable(message) << '\n';
 		return exit_status(err);
 	}
 	if (json)

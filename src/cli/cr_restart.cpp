@@ -40,6 +40,7 @@
 #include "relocate.h"
 #include "request_options.h"
 #include "restart_plan.h"
+#include "text_escape.h"
 
 namespace po = boost::program_options;
 using namespace blcr::cli;
@@ -177,24 +178,10 @@ struct Failure {
 	std::string why;
 };
 
-// A reason may quote paths from the image: control characters are shown as
-// \xNN, so that the message stays one line and cannot drive the terminal.
-std::string printable(std::string_view text)
-{
-	constexpr char hex[] = "0123456789abcdef";
-	std::string out;
-	for (const unsigned char c : text) {
-		if (c < 0x20 || c == 0x7f)
-			out += {'\\', 'x', hex[c >> 4], hex[c & 0xf]};
-		else
-			out += static_cast<char>(c);
-	}
-	return out;
-}
-
 int report_failure(const RestartOptions &o, const Failure &f, const std::string &hook)
 {
 	return fail(o, hook, f.err,
+		    // the reason may quote paths from the image
 		    [&] { std::cerr << "Restart failed: " << printable(f.why) << "\n"; });
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "blcr_image.h"
+#include "text_escape.h"
 
 namespace blcr::cli {
 
@@ -503,9 +504,10 @@ void print_process(std::ostream &os, const ProcessView &p, std::uint32_t page_si
 	const blcr_rec_process &pr = sp.rec;
 	if (p.have_process) {
 		os << "process " << pr.pid << ":\n"
-		   << "  command:        " << std::string(pr.comm, strnlen(pr.comm, sizeof pr.comm)) << '\n'
-		   << "  executable:     " << sp.exe << '\n'
-		   << "  directory:      " << sp.cwd << '\n'
+		   << "  command:        " << printable(std::string(pr.comm, strnlen(pr.comm, sizeof pr.comm)))
+		   << '\n'
+		   << "  executable:     " << printable(sp.exe) << '\n'
+		   << "  directory:      " << printable(sp.cwd) << '\n'
 		   << "  parent:         " << pr.ppid << ", process group " << pr.pgid << ", session "
 		   << pr.sid << '\n'
 		   << "  user, group:    " << pr.uid << ", " << pr.gid << '\n'
@@ -570,7 +572,7 @@ void print_process(std::ostream &os, const ProcessView &p, std::uint32_t page_si
 			      static_cast<unsigned long long>(m.pages));
 		const std::vector<std::string> flags = vma_flag_names(v.flags);
 		const std::string label = vma_label(p, m);
-		os << line << vma_kind(v) << (label.empty() ? "" : " " + label)
+		os << line << vma_kind(v) << (label.empty() ? "" : " " + printable(label))
 		   << (flags.empty() ? "" : " (" + joined(flags, ", ") + ")") << '\n';
 	}
 	os << "  descriptors:    " << p.fds.size();
@@ -578,7 +580,7 @@ void print_process(std::ostream &os, const ProcessView &p, std::uint32_t page_si
 		os << ", " << t.file_bytes << " bytes of deleted files saved";
 	os << '\n';
 	for (const SavedFd &f : p.fds) {
-		os << "    " << f.rec.fd << ": " << fd_kind(f.rec.kind) << ' ' << f.path << " ("
+		os << "    " << f.rec.fd << ": " << fd_kind(f.rec.kind) << ' ' << printable(f.path) << " ("
 		   << joined(open_flag_names(f.rec.flags), "|");
 		if (f.rec.fd_flags & FD_CLOEXEC)
 			os << ", close-on-exec";
@@ -694,25 +696,6 @@ void print_process_json(std::ostream &os, const ProcessView &p, std::uint32_t pa
 
 }  // namespace
 
-std::string json_string(std::string_view s)
-{
-	std::string out = "\"";
-	for (const char ch : s) {
-		const auto c = static_cast<unsigned char>(ch);
-		if (c == '"' || c == '\\') {
-			out += '\\';
-			out += ch;
-		} else if (c < 0x20 || c >= 0x7f) {
-			char buf[8];
-			std::snprintf(buf, sizeof buf, "\\u%04x", c);
-			out += buf;
-		} else {
-			out += ch;
-		}
-	}
-	return out + '"';
-}
-
 int describe_image(int fd, ImageDescription &out, std::string &message)
 {
 	ImageDescription d;
@@ -744,8 +727,8 @@ void print_summary(std::ostream &os, const ImageDescription &d)
 	os << "format version:  " << h.version << '\n'
 	   << "architecture:    " << image::arch_name(h.arch) << '\n'
 	   << "page size:       " << h.page_size << '\n'
-	   << "kernel release:  " << h.kernel_release << '\n'
-	   << "kernel build:    " << h.kernel_build << '\n';
+	   << "kernel release:  " << printable(h.kernel_release) << '\n'
+	   << "kernel build:    " << printable(h.kernel_build) << '\n';
 	if (is_x86(h.arch)) {
 		const std::uint64_t xf = h.cpu_features[BLCR_X86_CPU_XFEATURES];
 		os << "cpu features:    xfeatures " << hex(xf);
@@ -761,7 +744,7 @@ void print_summary(std::ostream &os, const ImageDescription &d)
 	}
 	if (h.vdso_size != 0)
 		os << "vdso:            " << h.vdso_size << " bytes, crc32c " << hex(h.vdso_crc) << '\n';
-	os << "created by:      blcr " << h.creator_version << '\n'
+	os << "created by:      blcr " << printable(h.creator_version) << '\n'
 	   << "checkpoint time: " << utc_time(h.time_ns) << '\n'
 	   << "processes:       " << h.nr_procs << '\n'
 	   << "records:         " << s.records << '\n';

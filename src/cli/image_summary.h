@@ -56,9 +56,6 @@ int describe_image(int fd, ImageDescription &out, std::string &message);
 void print_summary(std::ostream &os, const ImageDescription &d);
 void print_summary_json(std::ostream &os, const ImageDescription &d);
 
-// s as a JSON string literal, quotes included.
-std::string json_string(std::string_view s);
-
 }  // namespace blcr::cli
 
 #endif

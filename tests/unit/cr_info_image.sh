@@ -79,6 +79,37 @@ d = json.load(sys.stdin)
 p = d[\"procs\"][0]
 print(p[\"exe\"], len(p[\"fds\"]), [[h[\"signal\"], h[\"name\"]] for h in p[\"signals\"][\"handled\"]])"' sh "$cr_info" "$p"
 fi
+# A hostile image's strings cannot drive the terminal: control characters
+# and bytes that are not UTF-8 are shown as \xNN (a backslash as \\),
+# UTF-8 text as it is; in JSON they are escaped and read back exactly.
+h=$tmp/hostile.img
+check 0 '^kernel release: +6\.1\.0\\x1b\[31m$' "$cr_info" "$h"
+check 0 '^  command: +ev\\x1b\[2Jil$' "$cr_info" "$h"
+check 0 '^  executable: +/opt/\\x1b\]2;owned\\x07/solver$' "$cr_info" "$h"
+check 0 '^  directory: +/run\\x0a\\x0dfake line$' "$cr_info" "$h"
+check 0 '^    000000400000-000000402000 r-xp 00001000 +0 file /opt/\\x1b\]2;owned\\x07/solver$' "$cr_info" "$h"
+check 0 '^    0: terminal /dev/pts/3\\x7f \(O_RDWR\)$' "$cr_info" "$h"
+check 0 '^    1: file /opt/café/out\\\\log\\xc2\\x9b \(' "$cr_info" "$h"
+check 0 '^    3: deleted /tmp/\\x9b31m \(' "$cr_info" "$h"
+# Nothing but printable ASCII, line ends and the image's é, in either form.
+unprintable() { "$cr_info" "$@" | LC_ALL=C tr -d '\n\040-\176\303\251' | wc -c; }
+check 0 '^ *0$' unprintable "$h"
+check 0 '^ *0$' unprintable --json "$h"
+if command -v python3 >/dev/null; then
+	check 0 '^ok$' sh -c '"$1" --json "$2" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+p = d[\"procs\"][0]
+fds = {f[\"fd\"]: f[\"path\"] for f in p[\"fds\"]}
+assert d[\"kernel_release\"] == \"6.1.0\x1b[31m\", d[\"kernel_release\"]
+assert p[\"comm\"] == \"ev\x1b[2Jil\" and p[\"exe\"] == \"/opt/\x1b]2;owned\x07/solver\", p
+assert p[\"cwd\"] == \"/run\n\rfake line\", p[\"cwd\"]
+assert fds == {0: \"/dev/pts/3\x7f\", 1: \"/opt/caf\u00e9/out\\\\log\x9b\", 3: \"/tmp/\x9b31m\"}, fds
+print(\"ok\")"' sh "$cr_info" "$h"
+fi
+# The file name given is shown the same way.
+check 2 "^cr_info: $tmp/no\\\\x1b\\[2Jsuch: No such file or directory\$" "$cr_info" "$tmp/no$(printf '\033')[2Jsuch"
+
 check 22 "^cr_info: $c: CRC mismatch in record 1 \\(tag thread/0x0201\\) at offset 608\$" "$cr_info" "$c"
 check 22 'CRC mismatch' "$cr_info" --json "$c"
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || { echo "FAIL: error is not one line"; failures=$((failures + 1)); }

@@ -2,8 +2,9 @@
 // make_image DIR: writes sample images for cr_info_image.sh: valid.img,
 // corrupt.img (one payload bit flipped in record 1), process.img (the
 // records of a process, as the kernel and cr_checkpoint write them),
-// malformed.img (a PROCESS payload too short) and misplaced.img (a thread's
-// pending signal out of place).
+// hostile.img (the same with terminal control sequences and bytes that are
+// not UTF-8 in every string), malformed.img (a PROCESS payload too short)
+// and misplaced.img (a thread's pending signal out of place).
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -60,12 +61,22 @@ void add_vma(blcr::test::ImageWriter &w, std::uint64_t start, std::uint64_t end,
 	w.add(BLCR_REC_PAGES, payload);
 }
 
+// The strings of process_image().
+struct ProcessNames {
+	std::string comm = "solver";
+	std::string exe = "/opt/job/bin/solver";
+	std::string cwd = "/opt/job/run \"quoted\"";
+	std::string terminal = "/dev/pts/3";
+	std::string log = "/opt/job/run/out.log";
+	std::string scratch = "/tmp/scratch";
+};
+
 // One process: two threads, one in an interrupted nanosleep, the other
 // with a signal of its own pending; a handler, a shared pending signal, four
 // mappings (two with saved pages), a terminal, a file and a deleted file.
-std::vector<std::uint8_t> process_image()
+std::vector<std::uint8_t> process_image(const ProcessNames &names = {}, const blcr::test::ImageParams &params = {})
 {
-	blcr::test::ImageWriter w;
+	blcr::test::ImageWriter w(params);
 	blcr_rec_thread t{};
 	t.tid = 4242;
 	t.sigblocked = 1ull << (SIGUSR2 - 1);
@@ -102,8 +113,7 @@ std::vector<std::uint8_t> process_image()
 	mm.auxv_words = 2;
 	mm.dumpable = 1;
 	w.add(BLCR_REC_MM, bytes_of(mm));
-	add_vma(w, 0x400000, 0x402000, BLCR_VMA_PROT_READ | BLCR_VMA_PROT_EXEC, BLCR_VMA_FILE,
-		"/opt/job/bin/solver", 0);
+	add_vma(w, 0x400000, 0x402000, BLCR_VMA_PROT_READ | BLCR_VMA_PROT_EXEC, BLCR_VMA_FILE, names.exe, 0);
 	add_vma(w, 0x601000, 0x623000, BLCR_VMA_PROT_READ | BLCR_VMA_PROT_WRITE, 0, "", 3);
 	add_vma(w, 0x7ffd00000000, 0x7ffd00021000, BLCR_VMA_PROT_READ | BLCR_VMA_PROT_WRITE,
 		BLCR_VMA_GROWSDOWN | BLCR_VMA_LOCKED, "", 1);
@@ -119,14 +129,13 @@ std::vector<std::uint8_t> process_image()
 	p.gid = 100;
 	p.umask = 022;
 	p.nr_threads = 2;
-	std::strcpy(p.comm, "solver");
+	std::strncpy(p.comm, names.comm.c_str(), sizeof p.comm - 1);
 	for (auto &l : p.rlim)
 		l = {~0ull, ~0ull};
 	p.rlim[7] = {1024, 4096};  // RLIMIT_NOFILE
-	const std::string cwd = "/opt/job/run \"quoted\"", exe = "/opt/job/bin/solver";
-	p.cwd_len = static_cast<std::uint32_t>(cwd.size() + 1);
-	p.exe_len = static_cast<std::uint32_t>(exe.size() + 1);
-	w.add(BLCR_REC_PROCESS, bytes_of(p, {cwd, exe}));
+	p.cwd_len = static_cast<std::uint32_t>(names.cwd.size() + 1);
+	p.exe_len = static_cast<std::uint32_t>(names.exe.size() + 1);
+	w.add(BLCR_REC_PROCESS, bytes_of(p, {names.cwd, names.exe}));
 
 	auto fd = [&](std::uint32_t n, std::uint32_t kind, std::uint32_t flags, std::uint64_t pos,
 		      std::uint64_t size, const std::string &path, std::size_t contents) {
@@ -143,12 +152,29 @@ std::vector<std::uint8_t> process_image()
 		b.resize(b.size() + contents, 'x');
 		w.add(BLCR_REC_FD, b);
 	};
-	fd(0, BLCR_FD_TTY, O_RDWR, 0, 0, "/dev/pts/3", 0);
-	fd(1, BLCR_FD_REG, O_WRONLY | O_APPEND | 0100000 /* the kernel's O_LARGEFILE */, 1234, 1234,
-	   "/opt/job/run/out.log", 0);
-	fd(3, BLCR_FD_DELETED, O_RDWR, 5, 10, "/tmp/scratch", 10);
+	fd(0, BLCR_FD_TTY, O_RDWR, 0, 0, names.terminal, 0);
+	fd(1, BLCR_FD_REG, O_WRONLY | O_APPEND | 0100000 /* the kernel's O_LARGEFILE */, 1234, 1234, names.log, 0);
+	fd(3, BLCR_FD_DELETED, O_RDWR, 5, 10, names.scratch, 10);
 	w.end();
 	return w.bytes();
+}
+
+// What a hostile image could try on the terminal of whoever reads it with
+// cr_info: escape sequences (window title, clear screen, colours), line
+// breaks, DEL, the C1 control CSI both UTF-8 encoded and as a raw byte;
+// next to a backslash and UTF-8 text that must stay as it is.
+std::vector<std::uint8_t> hostile_image()
+{
+	ProcessNames n;
+	n.comm = "ev\x1b[2Jil";
+	n.exe = "/opt/\x1b]2;owned\x07/solver";
+	n.cwd = "/run\n\rfake line";
+	n.terminal = "/dev/pts/3\x7f";
+	n.log = "/opt/caf\xc3\xa9/out\\log\xc2\x9b";
+	n.scratch = "/tmp/\x9b" "31m";
+	blcr::test::ImageParams params;
+	params.kernel_release = "6.1.0\x1b[31m";
+	return process_image(n, params);
 }
 
 // Sound framing, but a PROCESS record too short for its fixed part.
@@ -194,6 +220,7 @@ int main(int argc, char **argv)
 	bad[second + BLCR_RECORD_HEADER_SIZE + 3] ^= 0x04;
 	return save(dir + "/valid.img", w.bytes()) && save(dir + "/corrupt.img", bad) &&
 			       save(dir + "/process.img", process_image()) &&
+			       save(dir + "/hostile.img", hostile_image()) &&
 			       save(dir + "/malformed.img", malformed_image()) &&
 			       save(dir + "/misplaced.img", misplaced_image())
 		       ? 0
