@@ -25,6 +25,7 @@
 // Its register and FPU cases are x86_64 records for now:
 // arch: x86_64
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -457,6 +458,61 @@ static bool reap(void)
 	return p == 0;
 }
 
+/*
+ * Ends whatever a case left under us. We are the subreaper: a process a
+ * restart left behind is our child or a descendant of one, whatever
+ * process group or session it moved to (a damaged image can make the
+ * restored program run any code, setsid() included). One still running is
+ * a failure of the case that left it, named here; all are killed and
+ * reaped, so that none outlives its case or the run.
+ */
+static void end_strays(const char *name)
+{
+	for (;;) {
+		DIR *tasks = opendir("/proc/self/task");
+		struct dirent *t;
+		bool any = false;
+
+		while (tasks && (t = readdir(tasks))) {
+			char path[300], stat[512], comm[64] = "?", state = '?';
+			int child, ppid = 0, pgrp = 0, sid = 0;
+			FILE *f;
+
+			if (t->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/self/task/%s/children", t->d_name);
+			f = fopen(path, "r");
+			while (f && fscanf(f, "%d", &child) == 1) {
+				FILE *s;
+				char *paren;
+
+				any = true;
+				snprintf(path, sizeof(path), "/proc/%d/stat", child);
+				s = fopen(path, "r");
+				if (s && fgets(stat, sizeof(stat), s) && (paren = strrchr(stat, ')'))) {
+					snprintf(comm, sizeof(comm), "%.*s", (int)(paren - strchr(stat, '(') - 1),
+						 strchr(stat, '(') + 1);
+					sscanf(paren + 1, " %c %d %d %d", &state, &ppid, &pgrp, &sid);
+				}
+				if (s)
+					fclose(s);
+				if (state != 'Z' && state != 'X')
+					failf(name, "left process %d (%s) running, state %c, process group %d, session %d",
+					      child, comm, state, pgrp, sid);
+				kill(child, SIGKILL);
+			}
+			if (f)
+				fclose(f);
+		}
+		if (tasks)
+			closedir(tasks);
+		if (!any)
+			return;
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	}
+}
+
 /* Waits for @pid up to @ms; true with *status when it ended. */
 static bool wait_for(pid_t pid, int *status, long ms)
 {
@@ -538,6 +594,7 @@ static void cli_case(const char *name, enum expect x, const uint8_t *buf, size_t
 		wait_for(pid, &status, CASE_TIMEOUT_MS);
 		failf(name, "cr_restart still running after %d ms", CASE_TIMEOUT_MS);
 		reap();
+		end_strays(name);
 		return;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 7) {
@@ -573,6 +630,7 @@ static void cli_case(const char *name, enum expect x, const uint8_t *buf, size_t
 		kill(-pid, SIGKILL);
 		reap();
 	}
+	end_strays(name);
 }
 
 /* ---- layer 2: BLCR_IOC_RESTORE ---- */
